@@ -1,0 +1,213 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using IngressFleet.Model;
+using k8s;
+using k8s.Models;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace IngressFleet.Manifests;
+
+/// <summary>What one manifest file holds: the objects read, and a problem for each part that was not.</summary>
+/// <param name="Objects">Objects of the kinds IngressFleet consumes, each with its position in the file.</param>
+/// <param name="Problems">A problem per rejected document; when <see cref="FileRejected"/>, one for the whole file.</param>
+/// <param name="FileRejected">The file could not be read at all (too large, not YAML, too deep): nothing in it was taken.</param>
+/// <param name="RejectedObjects">Identities (<c>Kind/namespace/name</c>) of documents that were recognised but invalid.</param>
+public sealed record ManifestFile(
+    ImmutableArray<object> Objects,
+    ImmutableArray<ObjectProblem> Problems,
+    bool FileRejected,
+    ImmutableArray<string> RejectedObjects);
+
+/// <summary>
+/// Reads Kubernetes manifests (multi-document YAML, or JSON, which is YAML) into KubernetesClient models.
+/// A document that fails is reported alone; a file that is not YAML, too large or too deep is rejected whole.
+/// Kinds IngressFleet does not consume (Deployments, ConfigMaps, ...) are skipped silently.
+/// </summary>
+public static class ManifestParser
+{
+    private static readonly Dictionary<string, (string Kind, Func<string, object> Read)> Kinds = new(StringComparer.Ordinal)
+    {
+        ["networking.k8s.io/v1/Ingress"] = ("Ingress", y => KubernetesYaml.Deserialize<V1Ingress>(y)),
+        ["networking.k8s.io/v1/IngressClass"] = ("IngressClass", y => KubernetesYaml.Deserialize<V1IngressClass>(y)),
+        ["v1/Service"] = ("Service", y => KubernetesYaml.Deserialize<V1Service>(y)),
+        ["v1/Endpoints"] = ("Endpoints", y => KubernetesYaml.Deserialize<V1Endpoints>(y)),
+        ["discovery.k8s.io/v1/EndpointSlice"] = ("EndpointSlice", y => KubernetesYaml.Deserialize<V1EndpointSlice>(y)),
+        ["v1/Secret"] = ("Secret", y => KubernetesYaml.Deserialize<V1Secret>(y)),
+    };
+
+    /// <summary>Old API versions of kinds we consume: reported, since the user clearly meant them for us.</summary>
+    private static readonly HashSet<string> UnsupportedVersions = new(StringComparer.Ordinal)
+    {
+        "extensions/v1beta1/Ingress",
+        "networking.k8s.io/v1beta1/Ingress",
+        "networking.k8s.io/v1beta1/IngressClass",
+        "discovery.k8s.io/v1beta1/EndpointSlice",
+    };
+
+    public static ManifestFile Parse(string content, string origin, ManifestLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        limits ??= ManifestLimits.Default;
+        if (content.Length > limits.MaxFileBytes)
+        {
+            return Reject(origin, $"file is larger than the limit of {limits.MaxFileBytes} bytes");
+        }
+
+        List<(int Start, int End, int Line)> documents;
+        try
+        {
+            documents = ScanDocuments(content, limits);
+        }
+        catch (YamlException e)
+        {
+            return Reject(origin, $"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {Innermost(e)}");
+        }
+        catch (InvalidDataException e)
+        {
+            return Reject(origin, e.Message);
+        }
+
+        var objects = ImmutableArray.CreateBuilder<object>();
+        var problems = ImmutableArray.CreateBuilder<ObjectProblem>();
+        var rejected = ImmutableArray.CreateBuilder<string>();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var (start, end, line) = documents[i];
+            ReadDocument(content[start..end], origin, i, line, objects, problems, rejected);
+        }
+
+        return new ManifestFile(objects.ToImmutable(), problems.ToImmutable(), false, rejected.ToImmutable());
+    }
+
+    /// <summary>A whole file rejected for <paramref name="reason"/>.</summary>
+    public static ManifestFile Reject(string origin, string reason) =>
+        new([], [new ObjectProblem("File", string.Empty, origin, origin, [reason])], true, []);
+
+    /// <summary>
+    /// One pass over the YAML events, before any deserialisation: checks syntax, depth and aliases
+    /// (the deserialiser recurses, and merge keys expand aliases) and finds where each document is.
+    /// </summary>
+    private static List<(int Start, int End, int Line)> ScanDocuments(string content, ManifestLimits limits)
+    {
+        var documents = new List<(int, int, int)>();
+        var parser = new Parser(new StringReader(content));
+        int depth = 0, aliases = 0, start = 0, line = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case DocumentStart d:
+                    start = (int)d.Start.Index;
+                    line = (int)d.Start.Line;
+                    break;
+                case DocumentEnd d:
+                    if (documents.Count >= limits.MaxDocuments)
+                    {
+                        throw new InvalidDataException($"file has more than {limits.MaxDocuments} documents");
+                    }
+
+                    documents.Add((start, (int)d.End.Index, line));
+                    break;
+                case MappingStart or SequenceStart:
+                    if (++depth > limits.MaxDepth)
+                    {
+                        throw new InvalidDataException($"nesting deeper than {limits.MaxDepth} levels at line {parser.Current.Start.Line}");
+                    }
+
+                    break;
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+                case AnchorAlias:
+                    if (++aliases > limits.MaxAliases)
+                    {
+                        throw new InvalidDataException($"more than {limits.MaxAliases} YAML aliases");
+                    }
+
+                    break;
+            }
+        }
+
+        return documents;
+    }
+
+    private static void ReadDocument(
+        string yaml,
+        string origin,
+        int index,
+        int firstLine,
+        ImmutableArray<object>.Builder objects,
+        ImmutableArray<ObjectProblem>.Builder problems,
+        ImmutableArray<string>.Builder rejected)
+    {
+        Dictionary<object, object>? header;
+        try
+        {
+            header = KubernetesYaml.Deserialize<Dictionary<object, object>>(yaml);
+        }
+        catch (YamlException e)
+        {
+            problems.Add(DocumentProblem(origin, index, $"line {firstLine + e.Start.Line - 1}: document is not a mapping: {Innermost(e)}"));
+            return;
+        }
+
+        if (header is null)
+        {
+            return; // an empty document, e.g. after a trailing '---'
+        }
+
+        var apiVersion = header.GetValueOrDefault("apiVersion") as string;
+        var kind = header.GetValueOrDefault("kind") as string;
+        if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind))
+        {
+            problems.Add(DocumentProblem(origin, index, $"line {firstLine}: apiVersion and kind are required"));
+            return;
+        }
+
+        var metadata = header.GetValueOrDefault("metadata") as Dictionary<object, object>;
+        var name = metadata?.GetValueOrDefault("name") as string ?? string.Empty;
+        var ns = metadata?.GetValueOrDefault("namespace") as string;
+        ns = string.IsNullOrEmpty(ns) ? "default" : ns;
+        var typeKey = $"{apiVersion}/{kind}";
+        if (UnsupportedVersions.Contains(typeKey))
+        {
+            problems.Add(new ObjectProblem(kind, ns, name, origin, [$"apiVersion {apiVersion} of {kind} is not supported; use the v1 API"]));
+            return;
+        }
+
+        if (!Kinds.TryGetValue(typeKey, out var reader))
+        {
+            return;
+        }
+
+        if (name.Length == 0)
+        {
+            problems.Add(new ObjectProblem(kind, ns, $"(document {index + 1})", origin, ["metadata.name: required"]));
+            return;
+        }
+
+        try
+        {
+            objects.Add(reader.Read(yaml));
+        }
+        catch (YamlException e)
+        {
+            rejected.Add($"{reader.Kind}/{ns}/{name}");
+            problems.Add(new ObjectProblem(reader.Kind, ns, name, origin, [$"line {firstLine + e.Start.Line - 1}: {Innermost(e)}"]));
+        }
+    }
+
+    private static ObjectProblem DocumentProblem(string origin, int index, string reason) =>
+        new("Document", string.Empty, $"{origin}#{(index + 1).ToString(CultureInfo.InvariantCulture)}", origin, [reason]);
+
+    private static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e.Message;
+    }
+}

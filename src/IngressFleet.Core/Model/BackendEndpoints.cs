@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+
+namespace IngressFleet.Model;
+
+/// <summary>One ready endpoint of a backend: an address (IP or DNS name) and a port.</summary>
+[GenerateSerializer, Immutable, Alias("ingressfleet.Destination")]
+public sealed record Destination(string Address, int Port)
+{
+    /// <summary>The URI prefix a forwarder sends to, IPv6 addresses bracketed.</summary>
+    public string ToUriPrefix(string scheme) =>
+        Address.Contains(':', StringComparison.Ordinal) ? $"{scheme}://[{Address}]:{Port}" : $"{scheme}://{Address}:{Port}";
+
+    public override string ToString() => Address.Contains(':', StringComparison.Ordinal) ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+}
+
+/// <summary>
+/// A backend resolved against its Service and endpoints: what its backend grain holds.
+/// <see cref="Problem"/> says why there is nothing to send to (no such Service, no such port); an empty
+/// <see cref="Destinations"/> without a problem means no endpoint is ready. Both answer 503.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ingressfleet.BackendEndpoints")]
+public sealed record BackendEndpoints(BackendRef Backend, ImmutableArray<Destination> Destinations, string? Problem)
+{
+    public string Key => Backend.Key;
+
+    public bool Equals(BackendEndpoints? other) =>
+        other is not null
+        && Backend == other.Backend
+        && Problem == other.Problem
+        && Destinations.AsSpan().SequenceEqual(other.Destinations.AsSpan());
+
+    public override int GetHashCode() => HashCode.Combine(Backend, Problem, Destinations.Length);
+}

@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+
+namespace IngressFleet.Model;
+
+/// <summary>One path of one rule of an Ingress, validated. <see cref="Host"/> is null for "any host".</summary>
+[GenerateSerializer, Immutable, Alias("ingressfleet.RouteRule")]
+public sealed record RouteRule(string? Host, string Path, PathMatch Match, BackendRef Backend);
+
+/// <summary>
+/// The validated routing content of one Ingress object: what its route grain holds and what every
+/// proxy merges into its table. Equality compares the rules by value, since it decides whether a
+/// change is published at all.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ingressfleet.IngressRoutes")]
+public sealed record IngressRoutes(
+    string Namespace,
+    string Name,
+    DateTimeOffset CreatedAt,
+    ImmutableArray<RouteRule> Rules,
+    BackendRef? DefaultBackend)
+{
+    /// <summary><c>namespace/name</c>.</summary>
+    public string Key => ObjectKeys.Of(Namespace, Name);
+
+    /// <summary>Every backend this Ingress refers to, the default backend included.</summary>
+    public IEnumerable<BackendRef> Backends =>
+        DefaultBackend is null ? Rules.Select(r => r.Backend) : Rules.Select(r => r.Backend).Append(DefaultBackend);
+
+    public bool Equals(IngressRoutes? other) =>
+        other is not null
+        && Namespace == other.Namespace
+        && Name == other.Name
+        && CreatedAt == other.CreatedAt
+        && Equals(DefaultBackend, other.DefaultBackend)
+        && Rules.AsSpan().SequenceEqual(other.Rules.AsSpan());
+
+    public override int GetHashCode() => HashCode.Combine(Namespace, Name, CreatedAt, Rules.Length);
+}

@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+
+namespace IngressFleet.Model;
+
+/// <summary>
+/// Why an input was rejected: an object that failed validation, or a file that could not be read.
+/// A rejected object's last valid version, if any, stays in force.
+/// </summary>
+/// <param name="Kind">The object kind (<c>Ingress</c>, ...) or <c>File</c>.</param>
+/// <param name="Namespace">Empty for files.</param>
+/// <param name="Name">The object name, or the file path.</param>
+/// <param name="Source">Where the input came from, e.g. the manifest file.</param>
+/// <param name="Reasons">Every error found, each naming the field.</param>
+[GenerateSerializer, Immutable, Alias("ingressfleet.ObjectProblem")]
+public sealed record ObjectProblem(string Kind, string Namespace, string Name, string Source, ImmutableArray<string> Reasons)
+{
+    public string Key => Namespace.Length == 0 ? $"{Kind}/{Name}" : $"{Kind}/{Namespace}/{Name}";
+
+    public bool Equals(ObjectProblem? other) =>
+        other is not null
+        && Kind == other.Kind
+        && Namespace == other.Namespace
+        && Name == other.Name
+        && Source == other.Source
+        && Reasons.AsSpan().SequenceEqual(other.Reasons.AsSpan());
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Namespace, Name, Source);
+}
+
+public static class ObjectKeys
+{
+    public static string Of(string @namespace, string name) => $"{@namespace}/{name}";
+}

@@ -1,0 +1,29 @@
+using IngressFleet.Model;
+
+namespace IngressFleet.Routing;
+
+/// <summary>
+/// One entry of the route table, with everything the request path needs precomputed
+/// (the backend key is built once here, not per request).
+/// </summary>
+/// <param name="Host">The rule host, null for any host.</param>
+/// <param name="Path">The rule path; empty for an Ingress default backend.</param>
+/// <param name="Match">How <see cref="Path"/> matches.</param>
+/// <param name="Backend">The Service port it forwards to.</param>
+/// <param name="Ingress">The Ingress (<c>namespace/name</c>) it came from.</param>
+public sealed record RouteEntry(string? Host, string Path, PathMatch Match, BackendRef Backend, string Ingress)
+{
+    /// <summary><see cref="BackendRef.Key"/>, computed once.</summary>
+    public string BackendKey { get; } = Backend.Key;
+
+    /// <summary>True for an Ingress's <c>spec.defaultBackend</c>.</summary>
+    public bool IsDefaultBackend => Path.Length == 0;
+}
+
+/// <summary>Two Ingresses claim the same host, path and path type (or both set a default backend); the older wins.</summary>
+public sealed record RouteConflict(string Host, string Path, PathMatch Match, string Winner, string Loser)
+{
+    public string Reason => Path.Length == 0
+        ? $"default backend of {Loser} is ignored: {Winner} is older and sets one too"
+        : $"{Match} path \"{Path}\" on host \"{Host}\" of {Loser} is ignored: {Winner} is older and claims it too";
+}

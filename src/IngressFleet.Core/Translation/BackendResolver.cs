@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+using IngressFleet.Model;
+using k8s.Models;
+
+namespace IngressFleet.Translation;
+
+/// <summary>
+/// Resolves Ingress backends to ready endpoints the way kube-proxy does: the Ingress names a Service
+/// port by number or name; that Service port's name selects the port of the Service's EndpointSlices
+/// (or, without slices, of its v1 Endpoints); only endpoints whose <c>ready</c> condition is not false count.
+/// </summary>
+public sealed class BackendResolver
+{
+    /// <summary>The label that ties an EndpointSlice to its Service.</summary>
+    public const string ServiceNameLabel = "kubernetes.io/service-name";
+
+    private readonly Dictionary<string, V1Service> _services = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<V1EndpointSlice>> _slices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, V1Endpoints> _endpoints = new(StringComparer.Ordinal);
+
+    public BackendResolver(ClusterObjects objects)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        foreach (var service in objects.Services)
+        {
+            _services[ObjectKeys.Of(ClusterObjects.NamespaceOf(service.Metadata), service.Metadata?.Name ?? string.Empty)] = service;
+        }
+
+        foreach (var slice in objects.EndpointSlices)
+        {
+            if (slice.Metadata?.Labels?.TryGetValue(ServiceNameLabel, out var serviceName) == true)
+            {
+                var key = ObjectKeys.Of(ClusterObjects.NamespaceOf(slice.Metadata), serviceName);
+                if (!_slices.TryGetValue(key, out var list))
+                {
+                    _slices[key] = list = [];
+                }
+
+                list.Add(slice);
+            }
+        }
+
+        foreach (var endpoints in objects.Endpoints)
+        {
+            _endpoints[ObjectKeys.Of(ClusterObjects.NamespaceOf(endpoints.Metadata), endpoints.Metadata?.Name ?? string.Empty)] = endpoints;
+        }
+    }
+
+    public BackendEndpoints Resolve(BackendRef backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var serviceKey = ObjectKeys.Of(backend.Namespace, backend.Service);
+        if (!_services.TryGetValue(serviceKey, out var service))
+        {
+            return new BackendEndpoints(backend, [], $"service {serviceKey} not found");
+        }
+
+        var port = service.Spec?.Ports?.FirstOrDefault(p =>
+            backend.PortNumber > 0 ? p.Port == backend.PortNumber : p.Name == backend.PortName);
+        if (port is null)
+        {
+            var wanted = backend.PortNumber > 0 ? backend.PortNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"\"{backend.PortName}\"";
+            return new BackendEndpoints(backend, [], $"service {serviceKey} has no port {wanted}");
+        }
+
+        if (service.Spec?.Type == "ExternalName")
+        {
+            return string.IsNullOrEmpty(service.Spec.ExternalName)
+                ? new BackendEndpoints(backend, [], $"service {serviceKey} is of type ExternalName without externalName")
+                : new BackendEndpoints(backend, [new Destination(service.Spec.ExternalName, port.Port)], null);
+        }
+
+        var destinations = new SortedSet<Destination>(DestinationOrder.Instance);
+        if (_slices.TryGetValue(serviceKey, out var slices))
+        {
+            foreach (var slice in slices)
+            {
+                AddFromSlice(slice, port, destinations);
+            }
+        }
+        else if (_endpoints.TryGetValue(serviceKey, out var endpoints))
+        {
+            AddFromEndpoints(endpoints, port, destinations);
+        }
+
+        return new BackendEndpoints(backend, [.. destinations], null);
+    }
+
+    private static bool SamePortName(string? a, string? b) => (a ?? string.Empty) == (b ?? string.Empty);
+
+    private static void AddFromSlice(V1EndpointSlice slice, V1ServicePort servicePort, SortedSet<Destination> into)
+    {
+        var slicePort = slice.Ports?.FirstOrDefault(p => SamePortName(p.Name, servicePort.Name) && (p.Protocol ?? "TCP") == "TCP");
+        if (slicePort?.Port is not { } portNumber)
+        {
+            return;
+        }
+
+        foreach (var endpoint in slice.Endpoints ?? [])
+        {
+            // A missing ready condition means "unknown", which consumers treat as ready.
+            if (endpoint.Conditions?.Ready == false)
+            {
+                continue;
+            }
+
+            foreach (var address in endpoint.Addresses ?? [])
+            {
+                into.Add(new Destination(address, portNumber));
+            }
+        }
+    }
+
+    private static void AddFromEndpoints(V1Endpoints endpoints, V1ServicePort servicePort, SortedSet<Destination> into)
+    {
+        foreach (var subset in endpoints.Subsets ?? [])
+        {
+            var port = subset.Ports?.FirstOrDefault(p => SamePortName(p.Name, servicePort.Name) && (p.Protocol ?? "TCP") == "TCP");
+            if (port is null)
+            {
+                continue;
+            }
+
+            foreach (var address in subset.Addresses ?? [])
+            {
+                into.Add(new Destination(address.Ip, port.Port));
+            }
+        }
+    }
+
+    private sealed class DestinationOrder : IComparer<Destination>
+    {
+        public static DestinationOrder Instance { get; } = new();
+
+        public int Compare(Destination? x, Destination? y)
+        {
+            var byAddress = string.CompareOrdinal(x?.Address, y?.Address);
+            return byAddress != 0 ? byAddress : (x?.Port ?? 0).CompareTo(y?.Port ?? 0);
+        }
+    }
+}

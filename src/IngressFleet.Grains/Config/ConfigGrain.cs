@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using IngressFleet.Backends;
+using IngressFleet.Model;
+using IngressFleet.Routes;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Streams;
+
+namespace IngressFleet.Config;
+
+/// <summary>What the config grain persists: the version and which route and backend grains hold config.</summary>
+[GenerateSerializer, Alias("ingressfleet.ConfigIndex")]
+public sealed class ConfigIndex
+{
+    [Id(0)] public long Version { get; set; }
+
+    [Id(1)] public HashSet<string> Ingresses { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(2)] public HashSet<string> Backends { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(3)] public Dictionary<string, ObjectProblem> Problems { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <inheritdoc cref="IConfigGrain"/>
+/// <remarks>
+/// Each Ingress's routes live in its <see cref="IIngressGrain"/> and each backend's endpoints in its
+/// <see cref="IBackendGrain"/>, so a change writes only what changed. This grain persists the index and
+/// keeps the assembled <see cref="RoutingConfig"/> in memory only, rebuilt from those grains on activation.
+/// </remarks>
+internal sealed partial class ConfigGrain(
+    [PersistentState("config", ConfigStreamNames.StorageName)] IPersistentState<ConfigIndex> index,
+    ILogger<ConfigGrain> logger) : Grain, IConfigGrain
+{
+    /// <summary>Above this many items a delta carries no payload and proxies fetch the snapshot instead.</summary>
+    internal const int MaxDeltaItems = 5_000;
+
+    private RoutingConfig _current = RoutingConfig.Empty;
+    private IAsyncStream<ConfigDelta>? _stream;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _stream = this.GetStreamProvider(ConfigStreamNames.ProviderName).GetStream<ConfigDelta>(ConfigStreamNames.Id);
+        var state = index.State;
+        if (state.Version == 0)
+        {
+            return;
+        }
+
+        var ingresses = await Task.WhenAll(state.Ingresses.Select(k => GrainFactory.GetGrain<IIngressGrain>(k).GetAsync()));
+        var backends = await Task.WhenAll(state.Backends.Select(k => GrainFactory.GetGrain<IBackendGrain>(k).GetAsync()));
+        _current = RoutingConfig.Empty.Apply(
+            new ConfigChange(
+                [.. ingresses.OfType<IngressRoutes>()], [],
+                [.. backends.OfType<BackendEndpoints>()], [],
+                [.. state.Problems.Values], []),
+            state.Version);
+        Log.Restored(logger, state.Version, _current.Ingresses.Count, _current.Backends.Count);
+    }
+
+    public async Task<long> CommitAsync(ConfigChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.IsEmpty)
+        {
+            return _current.Version;
+        }
+
+        await Task.WhenAll(
+            change.Ingresses.Select(i => GrainFactory.GetGrain<IIngressGrain>(i.Key).SetAsync(i))
+                .Concat(change.RemovedIngresses.Select(k => GrainFactory.GetGrain<IIngressGrain>(k).SetAsync(null)))
+                .Concat(change.Backends.Select(b => GrainFactory.GetGrain<IBackendGrain>(b.Key).SetAsync(b)))
+                .Concat(change.RemovedBackends.Select(k => GrainFactory.GetGrain<IBackendGrain>(k).SetAsync(null))));
+
+        var previous = _current.Version;
+        var next = _current.Apply(change, previous + 1);
+        var state = index.State;
+        state.Version = next.Version;
+        state.Ingresses = [.. next.Ingresses.Keys];
+        state.Backends = [.. next.Backends.Keys];
+        state.Problems = new Dictionary<string, ObjectProblem>(next.Problems, StringComparer.Ordinal);
+        await index.WriteStateAsync();
+        _current = next;
+        Log.Committed(logger, next.Version, change.Count);
+
+        var delta = change.Count > MaxDeltaItems
+            ? new ConfigDelta(previous, next.Version, ConfigChange.Empty) { SnapshotRequired = true }
+            : new ConfigDelta(previous, next.Version, change);
+        try
+        {
+            await _stream!.OnNextAsync(delta);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The stream is the fast path only: proxies that miss this delta catch up from the snapshot.
+            Log.PublishFailed(logger, next.Version, e);
+        }
+
+        return next.Version;
+    }
+
+    public Task<RoutingConfig> GetSnapshotAsync() => Task.FromResult(_current);
+
+    public Task<long> GetVersionAsync() => Task.FromResult(_current.Version);
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Config version {Version} restored: {Ingresses} ingresses, {Backends} backends")]
+        public static partial void Restored(ILogger logger, long version, int ingresses, int backends);
+
+        [LoggerMessage(2, LogLevel.Information, "Config version {Version} committed: {Items} items changed")]
+        public static partial void Committed(ILogger logger, long version, int items);
+
+        [LoggerMessage(3, LogLevel.Warning, "Config version {Version} could not be published on the stream; proxies will fetch the snapshot")]
+        public static partial void PublishFailed(ILogger logger, long version, Exception exception);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using IngressFleet.Proxy;
+
+namespace IngressFleet.Admin;
+
+/// <summary>
+/// The admin API (JSON, on its own port): health, the served config version, routes, backends, and every
+/// rejected object and conflict with its reasons. Lists no secret material.
+/// </summary>
+internal static class AdminApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz/live", () => Results.Json(new { status = "live" }, Json));
+        endpoints.MapGet("/healthz/ready", (Readiness readiness) =>
+        {
+            var (ready, reason) = readiness.Check();
+            return Results.Json(new { status = ready ? "ready" : "not ready", reason }, Json, statusCode: ready ? 200 : 503);
+        });
+
+        endpoints.MapGet("/api/v1/status", (DataPlane dataPlane, ConfigSubscriber subscriber) =>
+        {
+            var state = dataPlane.Current;
+            return Results.Json(
+                new
+                {
+                    version = state.Version,
+                    controlPlaneVersion = subscriber.Applier.ControlPlaneVersion,
+                    appliedAt = state.Version == 0 ? (DateTimeOffset?)null : state.AppliedAt,
+                    ingresses = state.Config.Ingresses.Count,
+                    routes = state.Routes.Entries.Length,
+                    backends = state.Backends.Count,
+                    rejected = state.Config.Problems.Count,
+                    conflicts = state.Routes.Conflicts.Length,
+                },
+                Json);
+        });
+
+        endpoints.MapGet("/api/v1/routes", (DataPlane dataPlane) =>
+        {
+            var state = dataPlane.Current;
+            var routes = state.Routes.Entries
+                .Select(e => new { host = e.Host ?? "*", path = e.Path, pathType = e.Match, backend = e.BackendKey, ingress = e.Ingress })
+                .ToList();
+            var defaultBackend = state.Routes.DefaultBackend is { } d ? new { backend = d.BackendKey, ingress = d.Ingress } : null;
+            return Results.Json(new { version = state.Version, routes, defaultBackend }, Json);
+        });
+
+        endpoints.MapGet("/api/v1/backends", (DataPlane dataPlane) =>
+        {
+            var state = dataPlane.Current;
+            var backends = state.Config.Backends.Values
+                .OrderBy(b => b.Key, StringComparer.Ordinal)
+                .Select(b => new
+                {
+                    backend = b.Key,
+                    service = $"{b.Backend.Namespace}/{b.Backend.Service}",
+                    port = b.Backend.PortNumber > 0 ? b.Backend.PortNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : b.Backend.PortName,
+                    endpoints = b.Destinations.Select(d => d.ToString()).ToList(),
+                    problem = b.Problem ?? (b.Destinations.IsEmpty ? "no ready endpoints" : null),
+                })
+                .ToList();
+            return Results.Json(new { version = state.Version, backends }, Json);
+        });
+
+        endpoints.MapGet("/api/v1/problems", (DataPlane dataPlane) =>
+        {
+            var state = dataPlane.Current;
+            var rejected = state.Config.Problems.Values
+                .OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => new { kind = p.Kind, @namespace = p.Namespace.Length == 0 ? null : p.Namespace, name = p.Name, source = p.Source, reasons = p.Reasons })
+                .ToList();
+            var conflicts = state.Routes.Conflicts
+                .Select(c => new { host = c.Host, path = c.Path, pathType = c.Match, winner = c.Winner, loser = c.Loser, reason = c.Reason })
+                .ToList();
+            return Results.Json(new { version = state.Version, rejected, conflicts }, Json);
+        });
+    }
+}

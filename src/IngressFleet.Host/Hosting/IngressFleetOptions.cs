@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IngressFleet.Hosting;
+
+/// <summary>
+/// Settings of one IngressFleet process, from the command line (<c>--http-port 8080</c>), environment
+/// (<c>IngressFleet__HttpPort=8080</c>) or appsettings (section <c>IngressFleet</c>).
+/// </summary>
+public sealed class IngressFleetOptions : IValidatableObject
+{
+    public const string Section = "IngressFleet";
+
+    /// <summary>The manifest folder to read; no source runs without it.</summary>
+    public string? Manifests { get; set; }
+
+    /// <summary>The proxy's plain-HTTP port. Default 8080.</summary>
+    [Range(1, 65535)]
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>The proxy's HTTPS port; HTTPS is off when unset.</summary>
+    [Range(1, 65535)]
+    public int? HttpsPort { get; set; }
+
+    /// <summary>The address the proxy listens on. Default all IPv4 addresses.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>The admin API's port. Default 9090.</summary>
+    [Range(1, 65535)]
+    public int AdminPort { get; set; } = 9090;
+
+    /// <summary>The admin API's address. Default loopback only: it lists the whole config.</summary>
+    public string AdminAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The IngressClass name served even without an IngressClass object. Default <c>ingressfleet</c>.</summary>
+    [Required, RegularExpression("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
+    public string IngressClass { get; set; } = "ingressfleet";
+
+    /// <summary>Serve Ingresses that name no class. Default true.</summary>
+    public bool WatchIngressWithoutClass { get; set; } = true;
+
+    /// <summary>Start the sample echo backends of the demo in this process.</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>Orleans silo-to-silo port. Default 11111.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Orleans client gateway port. Default 30000.</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>How often a proxy compares its version with the control plane's. Default 5 s.</summary>
+    public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the manifest folder is rescanned in case a file-system event was missed. Default 1 s.</summary>
+    public TimeSpan ManifestPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long after a file event the folder is read, so a burst of writes is read once. Default 50 ms.</summary>
+    public TimeSpan ManifestDebounce { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!System.Net.IPAddress.TryParse(ListenAddress, out _))
+        {
+            yield return new ValidationResult($"ListenAddress \"{ListenAddress}\" is not an IP address", [nameof(ListenAddress)]);
+        }
+
+        if (!System.Net.IPAddress.TryParse(AdminAddress, out _))
+        {
+            yield return new ValidationResult($"AdminAddress \"{AdminAddress}\" is not an IP address", [nameof(AdminAddress)]);
+        }
+
+        var ports = new[] { HttpPort, AdminPort, SiloPort, GatewayPort }.Concat(HttpsPort is { } p ? [p] : []).ToArray();
+        if (ports.Distinct().Count() != ports.Length)
+        {
+            yield return new ValidationResult("HttpPort, HttpsPort, AdminPort, SiloPort and GatewayPort must all differ");
+        }
+
+        if (AntiEntropyInterval <= TimeSpan.Zero || ManifestPollInterval <= TimeSpan.Zero || ManifestDebounce < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("AntiEntropyInterval and ManifestPollInterval must be positive, ManifestDebounce not negative");
+        }
+    }
+}

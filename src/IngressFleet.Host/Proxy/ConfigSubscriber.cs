@@ -1,0 +1,136 @@
+using System.Threading.Channels;
+using IngressFleet.Config;
+using IngressFleet.Model;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+
+namespace IngressFleet.Proxy;
+
+/// <summary>
+/// Keeps this silo's <see cref="DataPlane"/> on the control plane's version: applies deltas from the config
+/// stream in order, fetches the snapshot at start, on a gap, and whenever the periodic version check finds
+/// it behind (which repairs lost stream events and lost subscriptions alike). The stream handler only
+/// queues; one loop applies, so delivery never waits for a route-table build.
+/// </summary>
+internal sealed partial class ConfigSubscriber : BackgroundService
+{
+    private readonly IClusterClient _client;
+    private readonly IOptions<Hosting.IngressFleetOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ConfigSubscriber> _logger;
+    private readonly Channel<ConfigDelta> _deltas = Channel.CreateUnbounded<ConfigDelta>(new() { SingleReader = true });
+
+    public ConfigSubscriber(IClusterClient client, DataPlane dataPlane, IOptions<Hosting.IngressFleetOptions> options, TimeProvider time, ILogger<ConfigSubscriber> logger)
+    {
+        _client = client;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        Applier = new ConfigApplier(dataPlane, _ => ConfigGrain.GetSnapshotAsync());
+    }
+
+    public ConfigApplier Applier { get; }
+
+    private IConfigGrain ConfigGrain => _client.GetGrain<IConfigGrain>(ConfigStreamNames.FleetKey);
+
+    public override void Dispose()
+    {
+        Applier.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var stream = _client.GetStreamProvider(ConfigStreamNames.ProviderName).GetStream<ConfigDelta>(ConfigStreamNames.Id);
+        await RetryAsync(() => stream.SubscribeAsync(OnDeltaAsync), "subscribe to the config stream", stoppingToken);
+        await RetryAsync(() => Applier.SyncAsync(stoppingToken), "fetch the config snapshot", stoppingToken);
+        Log.Synced(_logger, Applier.ControlPlaneVersion);
+
+        await Task.WhenAll(ApplyDeltasAsync(stoppingToken), CheckVersionPeriodicallyAsync(stoppingToken));
+    }
+
+    private Task OnDeltaAsync(ConfigDelta delta, StreamSequenceToken? token)
+    {
+        _deltas.Writer.TryWrite(delta);
+        return Task.CompletedTask;
+    }
+
+    private async Task ApplyDeltasAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var delta in _deltas.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                var outcome = await Applier.ApplyAsync(delta, stoppingToken);
+                Log.DeltaHandled(_logger, delta.PreviousVersion, delta.Version, outcome);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The periodic check fetches the snapshot later; the last applied version keeps serving.
+                Log.ApplyFailed(_logger, delta.Version, e);
+            }
+        }
+    }
+
+    private async Task CheckVersionPeriodicallyAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.Value.AntiEntropyInterval, _time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var version = await ConfigGrain.GetVersionAsync();
+                Applier.ObserveControlPlaneVersion(version);
+                if (!Applier.IsCurrent)
+                {
+                    var served = await Applier.SyncAsync(stoppingToken);
+                    Log.Repaired(_logger, served);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.CheckFailed(_logger, e);
+            }
+        }
+    }
+
+    private async Task RetryAsync(Func<Task> action, string what, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.RetryLater(_logger, what, delay, e);
+                await Task.Delay(delay, _time, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(100, LogLevel.Information, "Proxy synced with the control plane at version {Version}")]
+        public static partial void Synced(ILogger logger, long version);
+
+        [LoggerMessage(101, LogLevel.Debug, "Config delta {From} -> {To}: {Outcome}")]
+        public static partial void DeltaHandled(ILogger logger, long from, long to, DeltaOutcome outcome);
+
+        [LoggerMessage(102, LogLevel.Warning, "Config delta to version {Version} could not be applied; the served version stays until the next check")]
+        public static partial void ApplyFailed(ILogger logger, long version, Exception exception);
+
+        [LoggerMessage(103, LogLevel.Information, "Anti-entropy check found this proxy behind; now serving version {Version}")]
+        public static partial void Repaired(ILogger logger, long version);
+
+        [LoggerMessage(104, LogLevel.Warning, "Anti-entropy check failed; serving the last applied version")]
+        public static partial void CheckFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(105, LogLevel.Warning, "Could not {What}; retrying in {Delay}")]
+        public static partial void RetryLater(ILogger logger, string what, TimeSpan delay, Exception exception);
+    }
+}

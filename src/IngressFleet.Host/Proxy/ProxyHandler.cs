@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.WebUtilities;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace IngressFleet.Proxy;
+
+/// <summary>
+/// The request path: match the route in the current table, pick a destination, forward with YARP's
+/// <see cref="IHttpForwarder"/>. Touches no grain and takes no lock; 404 when no rule matches, 503 when
+/// the backend has no ready endpoint.
+/// </summary>
+internal sealed partial class ProxyHandler : IDisposable
+{
+    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(100) };
+
+    private readonly DataPlane _dataPlane;
+    private readonly IHttpForwarder _forwarder;
+    private readonly HttpMessageInvoker _client;
+    private readonly ILogger<ProxyHandler> _logger;
+
+    public ProxyHandler(DataPlane dataPlane, IHttpForwarder forwarder, ILogger<ProxyHandler> logger)
+    {
+        _dataPlane = dataPlane;
+        _forwarder = forwarder;
+        _logger = logger;
+        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+        });
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var state = _dataPlane.Current;
+        var request = context.Request;
+        var route = state.Routes.Match(request.Host.Value, request.Path.Value);
+        if (route is null)
+        {
+            return RespondAsync(context, StatusCodes.Status404NotFound, "no Ingress rule matches this request");
+        }
+
+        if (!state.Backends.TryGetValue(route.BackendKey, out var pool) || pool.Pick() is not { } destination)
+        {
+            return RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "the backend has no ready endpoint");
+        }
+
+        return ForwardAsync(context, destination, route.BackendKey);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task ForwardAsync(HttpContext context, string destination, string backend)
+    {
+        var error = await _forwarder.SendAsync(context, destination, _client, RequestConfig, ForwardedHeadersTransformer.Instance);
+        if (error != ForwarderError.None)
+        {
+            Log.ForwardFailed(_logger, backend, destination, error, context.GetForwarderErrorFeature()?.Exception);
+        }
+    }
+
+    private static Task RespondAsync(HttpContext context, int status, string reason)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsync($"{status} {ReasonPhrases.GetReasonPhrase(status)}: {reason}\n");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(200, LogLevel.Information, "Forwarding to backend {Backend} at {Destination} failed: {Error}")]
+        public static partial void ForwardFailed(ILogger logger, string backend, string destination, ForwarderError error, Exception? exception);
+    }
+}

@@ -1,0 +1,63 @@
+using IngressFleet.Config;
+using IngressFleet.Model;
+using IngressFleet.Translation;
+
+namespace IngressFleet.Sources;
+
+/// <summary>
+/// The end of every source: translates the objects a source holds, compares the result with the config in
+/// force and commits only the difference to the config grain. An Ingress that fails validation keeps its
+/// last committed routes. Calls must not overlap (each source publishes from one loop).
+/// </summary>
+internal sealed partial class ConfigPublisher(IClusterClient client, IngressClassFilter filter, ILogger<ConfigPublisher> logger)
+{
+    private RoutingConfig? _committed;
+
+    /// <summary>The version of the last successful publish; 0 before the first.</summary>
+    public long PublishedVersion { get; private set; }
+
+    /// <summary>True once the source's first full view was committed.</summary>
+    public bool HasPublished { get; private set; }
+
+    public async Task PublishAsync(ClusterObjects objects, IReadOnlyCollection<ObjectProblem> sourceProblems)
+    {
+        var grain = client.GetGrain<IConfigGrain>(ConfigStreamNames.FleetKey);
+        _committed ??= await grain.GetSnapshotAsync();
+        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems);
+        var change = _committed.DiffTo(desired);
+        foreach (var problem in change.Problems)
+        {
+            Log.Rejected(logger, problem.Kind, problem.Namespace, problem.Name, problem.Source, string.Join("; ", problem.Reasons));
+        }
+
+        if (change.IsEmpty)
+        {
+            HasPublished = true;
+            return;
+        }
+
+        try
+        {
+            var version = await grain.CommitAsync(change);
+            _committed = _committed.Apply(change, version);
+            PublishedVersion = version;
+            HasPublished = true;
+            Log.Published(logger, version, change.Ingresses.Length, change.RemovedIngresses.Length, change.Backends.Length, change.RemovedBackends.Length);
+        }
+        catch
+        {
+            // Whether the commit landed is unknown: compare with the grain's own state next time.
+            _committed = null;
+            throw;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(300, LogLevel.Warning, "Rejected {Kind} {Namespace}/{Name} from {Source}: {Reasons}")]
+        public static partial void Rejected(ILogger logger, string kind, string @namespace, string name, string source, string reasons);
+
+        [LoggerMessage(301, LogLevel.Information, "Published config version {Version}: {Ingresses} ingresses set, {RemovedIngresses} removed, {Backends} backends set, {RemovedBackends} removed")]
+        public static partial void Published(ILogger logger, long version, int ingresses, int removedIngresses, int backends, int removedBackends);
+    }
+}
