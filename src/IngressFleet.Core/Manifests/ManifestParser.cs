@@ -63,6 +63,11 @@ public static class ManifestParser
         {
             return Reject(origin, $"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {Innermost(e)}");
         }
+        catch (Exception e) when (IsParseFailure(e))
+        {
+            // The scanner throws more than YamlException on some malformed input.
+            return Reject(origin, $"not valid YAML: {Innermost(e)}");
+        }
         catch (InvalidDataException e)
         {
             return Reject(origin, e.Message);
@@ -151,6 +156,11 @@ public static class ManifestParser
             problems.Add(DocumentProblem(origin, index, $"line {firstLine + e.Start.Line - 1}: document is not a mapping: {Innermost(e)}"));
             return;
         }
+        catch (Exception e) when (IsParseFailure(e))
+        {
+            problems.Add(DocumentProblem(origin, index, $"line {firstLine}: document is not a mapping: {Innermost(e)}"));
+            return;
+        }
 
         if (header is null)
         {
@@ -191,15 +201,20 @@ public static class ManifestParser
         {
             objects.Add(reader.Read(yaml));
         }
-        catch (YamlException e)
+        catch (Exception e) when (IsParseFailure(e))
         {
+            var line = e is YamlException y ? firstLine + y.Start.Line - 1 : firstLine;
             rejected.Add($"{reader.Kind}/{ns}/{name}");
-            problems.Add(new ObjectProblem(reader.Kind, ns, name, origin, [$"line {firstLine + e.Start.Line - 1}: {Innermost(e)}"]));
+            problems.Add(new ObjectProblem(reader.Kind, ns, name, origin, [$"line {line}: {Innermost(e)}"]));
         }
     }
 
     private static ObjectProblem DocumentProblem(string origin, int index, string reason) =>
         new("Document", string.Empty, $"{origin}#{(index + 1).ToString(CultureInfo.InvariantCulture)}", origin, [reason]);
+
+    /// <summary>What YamlDotNet and the model converters throw on bad input (not only YamlException).</summary>
+    private static bool IsParseFailure(Exception e) =>
+        e is YamlException or InvalidOperationException or FormatException or OverflowException or InvalidCastException or ArgumentException or KeyNotFoundException;
 
     private static string Innermost(Exception e)
     {

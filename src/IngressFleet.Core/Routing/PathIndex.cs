@@ -9,7 +9,7 @@ internal sealed class PathIndex
 {
     private readonly Dictionary<string, RouteEntry> _exact = new(StringComparer.Ordinal);
     private readonly PrefixNode _root = new();
-    private Dictionary<string, RouteEntry>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
+    private readonly Dictionary<string, RouteEntry>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
 
     public PathIndex() => _exactLookup = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
 

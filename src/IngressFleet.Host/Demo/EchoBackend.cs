@@ -8,7 +8,7 @@ namespace IngressFleet.Demo;
 /// <summary>
 /// A small HTTP backend that answers every request with a JSON description of it (its name, method,
 /// path, query, headers and body), so a client can see which backend answered and what it was sent.
-/// Used by the demo and by the tests.
+/// A <c>status</c> query parameter sets the response status. Used by the demo and by the tests.
 /// </summary>
 public sealed class EchoBackend : IAsyncDisposable
 {
@@ -63,6 +63,11 @@ public sealed class EchoBackend : IAsyncDisposable
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             body);
         context.Response.Headers["X-Echo-Backend"] = Name;
+        if (int.TryParse(request.Query["status"], System.Globalization.CultureInfo.InvariantCulture, out var status) && status is >= 200 and <= 599)
+        {
+            context.Response.StatusCode = status;
+        }
+
         await context.Response.WriteAsJsonAsync(echo, EchoResponse.JsonOptions, context.RequestAborted);
     }
 }

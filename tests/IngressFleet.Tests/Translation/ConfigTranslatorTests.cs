@@ -1,0 +1,71 @@
+using IngressFleet.Model;
+using IngressFleet.Tests.Fixtures;
+using IngressFleet.Translation;
+
+namespace IngressFleet.Tests.Translation;
+
+public sealed class ConfigTranslatorTests
+{
+    [Fact]
+    public void Translate_ResolvesOnlyReferencedBackends_AndSkipsOtherClasses()
+    {
+        var objects = ClusterObjects.From(
+        [
+            Objects.Ingress("mine").Rule("a.com", "/", "Prefix", "web", 80).Build(),
+            Objects.Ingress("theirs").Class("nginx").Rule("b.com", "/", "Prefix", "other", 80).Build(),
+            Objects.Service("web"),
+            Objects.Service("other"),
+            Objects.Service("unused"),
+        ]);
+
+        var config = ConfigTranslator.Translate(objects, IngressClassFilter.Default, RoutingConfig.Empty, []);
+
+        Assert.Equal(["default/mine"], config.Ingresses.Keys);
+        Assert.Equal(["default/web:80"], config.Backends.Keys);
+        Assert.Empty(config.Problems);
+    }
+
+    [Fact]
+    public void Translate_InvalidUpdate_KeepsTheLastGoodRoutes_AndReportsTheProblem()
+    {
+        var good = ConfigTranslator.Translate(
+            ClusterObjects.From([Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80).Build(), Objects.Service("web")]),
+            IngressClassFilter.Default,
+            RoutingConfig.Empty,
+            []);
+        var broken = ClusterObjects.From([Objects.Ingress("web").Rule("a.com", "no-slash", "Prefix", "web", 80).Build(), Objects.Service("web")]);
+
+        var config = ConfigTranslator.Translate(broken, IngressClassFilter.Default, good, []);
+
+        Assert.Equal(good.Ingresses["default/web"], config.Ingresses["default/web"]);
+        var problem = Assert.Single(config.Problems.Values);
+        Assert.Equal(("Ingress", "default", "web"), (problem.Kind, problem.Namespace, problem.Name));
+        Assert.Contains("must be an absolute path", Assert.Single(problem.Reasons), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Translate_InvalidNewIngress_IsRejectedAlone()
+    {
+        var objects = ClusterObjects.From(
+        [
+            Objects.Ingress("good").Rule("a.com", "/", "Prefix", "web", 80).Build(),
+            Objects.Ingress("bad").Rule("b.*.com", "/", "Prefix", "web", 80).Build(),
+        ]);
+
+        var config = ConfigTranslator.Translate(objects, IngressClassFilter.Default, RoutingConfig.Empty, []);
+
+        Assert.Equal(["default/good"], config.Ingresses.Keys);
+        Assert.Equal(["Ingress/default/bad"], config.Problems.Keys);
+    }
+
+    [Fact]
+    public void Translate_SameObjects_GiveAnEqualConfig()
+    {
+        ClusterObjects Objs() => ClusterObjects.From([Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80).Build(), Objects.Service("web")]);
+
+        var first = ConfigTranslator.Translate(Objs(), IngressClassFilter.Default, RoutingConfig.Empty, []);
+        var second = ConfigTranslator.Translate(Objs(), IngressClassFilter.Default, RoutingConfig.Empty, []);
+
+        Assert.True(first.DiffTo(second).IsEmpty);
+    }
+}

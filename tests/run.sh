@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what the tests need, builds the solution once, runs every
+# test, and ends with one line "tests: N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+results=artifacts/test-results
+rm -rf "$results"
+
+dotnet build IngressFleet.sln -c Release -nologo -clp:ErrorsOnly
+
+status=0
+dotnet test IngressFleet.sln -c Release --no-build -nologo \
+  --results-directory "$results" \
+  --logger "trx;LogFileName=results.trx" \
+  --logger "console;verbosity=normal" || status=$?
+
+counters=$(grep -o '<Counters [^>]*>' "$results"/*.trx 2>/dev/null | head -n 1 || true)
+count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+if [ -z "$counters" ]; then
+  echo "tests: no results were written"
+  exit 1
+fi
+passed=$(count passed); failed=$(count failed); total=$(count total); executed=$(count executed)
+skipped=$(( total - executed ))
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"
