@@ -39,6 +39,16 @@ public static class IngressFleetHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.HttpPort);
+            if (options.HttpsPort is { } httpsPort)
+            {
+                var certificate = DefaultCertificate.Create(TimeProvider.System);
+                kestrel.Listen(IPAddress.Parse(options.ListenAddress), httpsPort, listen => listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = certificate;
+                    https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                }));
+            }
+
             kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
         });
 

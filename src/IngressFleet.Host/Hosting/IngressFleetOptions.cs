@@ -17,7 +17,7 @@ public sealed class IngressFleetOptions : IValidatableObject
     [Range(1, 65535)]
     public int HttpPort { get; set; } = 8080;
 
-    /// <summary>The proxy's HTTPS port; HTTPS is off when unset.</summary>
+    /// <summary>The proxy's HTTPS port; HTTPS is off when unset. It presents a self-signed default certificate.</summary>
     [Range(1, 65535)]
     public int? HttpsPort { get; set; }
 

@@ -15,15 +15,18 @@ public sealed class StandaloneHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private StandaloneHost(WebApplication app, string folder, int httpPort, int adminPort)
+    private StandaloneHost(WebApplication app, string folder, int httpPort, int httpsPort, int adminPort)
     {
         _app = app;
         Folder = folder;
+        HttpsPort = httpsPort;
         Proxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
         Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public string Folder { get; }
+
+    public int HttpsPort { get; }
 
     public HttpClient Proxy { get; }
 
@@ -32,7 +35,7 @@ public sealed class StandaloneHost : IAsyncDisposable
     public static async Task<StandaloneHost> StartAsync(params string[] extraArgs)
     {
         var folder = Directory.CreateTempSubdirectory("ingressfleet-test-").FullName;
-        var ports = FreePorts.Take(4);
+        var ports = FreePorts.Take(5);
         string[] args =
         [
             "--manifests", folder,
@@ -41,12 +44,13 @@ public sealed class StandaloneHost : IAsyncDisposable
             "--admin-port", Text(ports[1]),
             "--silo-port", Text(ports[2]),
             "--gateway-port", Text(ports[3]),
+            "--https-port", Text(ports[4]),
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];
         var app = IngressFleetHost.Build(args);
         await app.StartAsync();
-        var host = new StandaloneHost(app, folder, ports[0], ports[1]);
+        var host = new StandaloneHost(app, folder, ports[0], ports[4], ports[1]);
         await Eventually.HoldsAsync(async () => (await host.Admin.GetAsync("/healthz/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), "host ready");
         return host;
     }

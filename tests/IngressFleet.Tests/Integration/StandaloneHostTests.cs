@@ -204,6 +204,21 @@ public sealed class StandaloneHostTests(StandaloneHostFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task HttpsPort_TerminatesTls_AndForwardsWithProtoHttps()
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.Subject == "CN=ingressfleet-default" };
+        using var client = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://127.0.0.1:{_host.HttpsPort}/secure");
+        request.Headers.Host = "alpha.test";
+
+        using var response = await client.SendAsync(request);
+        var echo = await response.Content.ReadFromJsonAsync<EchoResponse>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("https", echo?.Headers["X-Forwarded-Proto"]);
+    }
+
+    [Fact]
     public async Task ProxyPort_DoesNotServeTheAdminApi()
     {
         Assert.StartsWith("alpha-", await _host.WhoAnswersAsync("alpha.test", "/api/v1/status"), StringComparison.Ordinal);
