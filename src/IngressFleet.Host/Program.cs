@@ -1,8 +1,16 @@
+using IngressFleet.Demo;
 using IngressFleet.Hosting;
 using Microsoft.Extensions.Options;
 
 try
 {
+    if (args is ["demo-backends", ..])
+    {
+        // Only the demo's echo backends, for a local fleet whose silos must not each start them.
+        await DemoBackends.RunAloneAsync();
+        return 0;
+    }
+
     await IngressFleetHost.Build(args).RunAsync();
     return 0;
 }

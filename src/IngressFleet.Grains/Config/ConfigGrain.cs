@@ -3,7 +3,6 @@ using IngressFleet.Backends;
 using IngressFleet.Model;
 using IngressFleet.Routes;
 using Microsoft.Extensions.Logging;
-using Orleans.Concurrency;
 using Orleans.Streams;
 
 namespace IngressFleet.Config;
@@ -19,6 +18,10 @@ public sealed class ConfigIndex
     [Id(2)] public HashSet<string> Backends { get; set; } = new(StringComparer.Ordinal);
 
     [Id(3)] public Dictionary<string, ObjectProblem> Problems { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(4)] public bool SourceSynced { get; set; }
+
+    [Id(5)] public long SourceEpoch { get; set; }
 }
 
 /// <inheritdoc cref="IConfigGrain"/>
@@ -57,12 +60,26 @@ internal sealed partial class ConfigGrain(
         Log.Restored(logger, state.Version, _current.Ingresses.Count, _current.Backends.Count);
     }
 
-    public async Task<long> CommitAsync(ConfigChange change)
+    public async Task<CommitResult> CommitAsync(ConfigChange change, long sourceEpoch)
     {
         ArgumentNullException.ThrowIfNull(change);
+        var state = index.State;
+        if (sourceEpoch < state.SourceEpoch)
+        {
+            Log.StaleSource(logger, sourceEpoch, state.SourceEpoch);
+            return new CommitResult(false, _current.Version);
+        }
+
         if (change.IsEmpty)
         {
-            return _current.Version;
+            if (!state.SourceSynced || sourceEpoch != state.SourceEpoch)
+            {
+                state.SourceSynced = true;
+                state.SourceEpoch = sourceEpoch;
+                await index.WriteStateAsync();
+            }
+
+            return new CommitResult(true, _current.Version);
         }
 
         await Task.WhenAll(
@@ -73,8 +90,9 @@ internal sealed partial class ConfigGrain(
 
         var previous = _current.Version;
         var next = _current.Apply(change, previous + 1);
-        var state = index.State;
         state.Version = next.Version;
+        state.SourceSynced = true;
+        state.SourceEpoch = sourceEpoch;
         state.Ingresses = [.. next.Ingresses.Keys];
         state.Backends = [.. next.Backends.Keys];
         state.Problems = new Dictionary<string, ObjectProblem>(next.Problems, StringComparer.Ordinal);
@@ -95,12 +113,13 @@ internal sealed partial class ConfigGrain(
             Log.PublishFailed(logger, next.Version, e);
         }
 
-        return next.Version;
+        return new CommitResult(true, next.Version);
     }
 
     public Task<RoutingConfig> GetSnapshotAsync() => Task.FromResult(_current);
 
-    public Task<long> GetVersionAsync() => Task.FromResult(_current.Version);
+    public Task<ControlPlaneStatus> GetStatusAsync() =>
+        Task.FromResult(new ControlPlaneStatus(_current.Version, index.State.SourceSynced, index.State.SourceEpoch, RuntimeIdentity));
 
     private static partial class Log
     {
@@ -112,5 +131,8 @@ internal sealed partial class ConfigGrain(
 
         [LoggerMessage(3, LogLevel.Warning, "Config version {Version} could not be published on the stream; proxies will fetch the snapshot")]
         public static partial void PublishFailed(ILogger logger, long version, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Warning, "Refused a commit from source term {Epoch}: term {CurrentEpoch} has committed since")]
+        public static partial void StaleSource(ILogger logger, long epoch, long currentEpoch);
     }
 }

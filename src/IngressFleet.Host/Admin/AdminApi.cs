@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using IngressFleet.Config;
+using IngressFleet.Fleet;
 using IngressFleet.Proxy;
+using IngressFleet.Sources;
 
 namespace IngressFleet.Admin;
 
@@ -40,6 +43,51 @@ internal static class AdminApi
                     backends = state.Backends.Count,
                     rejected = state.Config.Problems.Count,
                     conflicts = state.Routes.Conflicts.Length,
+                },
+                Json);
+        });
+
+        endpoints.MapGet("/api/v1/fleet", async (IClusterClient client, TimeProvider time) =>
+        {
+            var management = client.GetGrain<IManagementGrain>(0);
+            var statusTask = client.GetGrain<IConfigGrain>(ConfigStreamNames.FleetKey).GetStatusAsync();
+            var leaseTask = client.GetGrain<ISourceLeaseGrain>(ConfigStreamNames.FleetKey).GetAsync();
+            var reportsTask = client.GetGrain<IFleetGrain>(ConfigStreamNames.FleetKey).GetReportsAsync();
+            var hostsTask = management.GetHosts(onlyActive: true);
+            var (status, lease, reports, hosts) = (await statusTask, await leaseTask, await reportsTask, await hostsTask);
+            var now = time.GetUtcNow();
+            var live = hosts.Keys.Select(k => k.ToString()).ToHashSet(StringComparer.Ordinal);
+            var silos = reports
+                .Where(r => live.Contains(r.Report.Silo))
+                .Select(r => new
+                {
+                    silo = r.Report.Silo,
+                    name = r.Report.Name,
+                    httpPort = r.Report.HttpPort,
+                    adminPort = r.Report.AdminPort,
+                    appliedVersion = r.Report.AppliedVersion,
+                    current = r.Report.AppliedVersion == status.Version,
+                    ready = r.Report.Ready,
+                    runsSource = r.Report.RunsSource,
+                    hostsConfigGrain = r.Report.Silo == status.Silo,
+                    lastReportAgeMs = (long)(now - r.ReceivedAt).TotalMilliseconds,
+                })
+                .ToList();
+            var unreported = live.Where(s => reports.All(r => r.Report.Silo != s)).Order(StringComparer.Ordinal).ToList();
+            return Results.Json(
+                new
+                {
+                    controlPlane = new
+                    {
+                        version = status.Version,
+                        sourceSynced = status.SourceSynced,
+                        sourceEpoch = status.SourceEpoch,
+                        configGrainSilo = status.Silo,
+                        sourceHolder = lease is { Granted: true } ? lease.Holder : null,
+                        sourceLeaseEpoch = lease?.Epoch,
+                    },
+                    silos,
+                    unreportedSilos = unreported,
                 },
                 Json);
         });

@@ -1,22 +1,34 @@
+using IngressFleet.Hosting;
 using IngressFleet.Proxy;
-using IngressFleet.Sources;
-
-using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace IngressFleet.Admin;
 
-/// <summary>Whether this silo may take traffic: it serves the control plane's current version, and its source (if any) has published.</summary>
-internal sealed class Readiness(ConfigSubscriber subscriber, ConfigPublisher publisher, IOptions<Hosting.IngressFleetOptions> options)
+/// <summary>
+/// Whether this silo may take traffic: it is not draining, it is an active member of the cluster, a source
+/// has synced the fleet's config, and this silo serves the control plane's current version.
+/// </summary>
+internal sealed class Readiness(ConfigSubscriber subscriber, DataPlane dataPlane, IClusterMembershipService membership, ILocalSiloDetails silo, GracefulShutdown shutdown)
 {
     public (bool Ready, string Reason) Check()
     {
-        if (options.Value.Manifests is not null && !publisher.HasPublished)
+        if (shutdown.Draining)
         {
-            return (false, "the manifest source has not published its first view yet");
+            return (false, "shutting down");
+        }
+
+        if (membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) != SiloStatus.Active)
+        {
+            return (false, "not an active member of the cluster");
+        }
+
+        if (subscriber.LastStatus is not { SourceSynced: true } status)
+        {
+            return (false, "no source has synced the fleet's config yet");
         }
 
         return subscriber.Applier.IsCurrent
-            ? (true, "serving the current config version")
-            : (false, $"serving version {subscriber.Applier.ControlPlaneVersion} is not yet applied");
+            ? (true, $"serving the current config version {status.Version}")
+            : (false, $"serving version {dataPlane.Current.Version}; the control plane has {subscriber.Applier.ControlPlaneVersion}");
     }
 }

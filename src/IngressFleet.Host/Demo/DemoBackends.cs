@@ -18,6 +18,14 @@ internal sealed partial class DemoBackends(ILogger<DemoBackends> logger) : IHost
 
     private readonly List<EchoBackend> _running = [];
 
+    /// <summary>Runs the sample backends in a process of their own until it is stopped.</summary>
+    public static async Task RunAloneAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddHostedService<DemoBackends>();
+        await builder.Build().RunAsync();
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var (name, port) in Samples)

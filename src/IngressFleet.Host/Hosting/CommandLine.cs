@@ -6,6 +6,13 @@ internal static class CommandLine
     public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["--manifests"] = Key(nameof(IngressFleetOptions.Manifests)),
+        ["--cluster"] = Key(nameof(IngressFleetOptions.Cluster)),
+        ["--redis"] = Key(nameof(IngressFleetOptions.Redis)),
+        ["--advertise-address"] = Key(nameof(IngressFleetOptions.AdvertiseAddress)),
+        ["--cluster-id"] = Key(nameof(IngressFleetOptions.ClusterId)),
+        ["--name"] = Key(nameof(IngressFleetOptions.Name)),
+        ["--shutdown-delay"] = Key(nameof(IngressFleetOptions.ShutdownDelaySeconds)),
+        ["--drain-timeout"] = Key(nameof(IngressFleetOptions.DrainTimeoutSeconds)),
         ["--http-port"] = Key(nameof(IngressFleetOptions.HttpPort)),
         ["--https-port"] = Key(nameof(IngressFleetOptions.HttpsPort)),
         ["--listen-address"] = Key(nameof(IngressFleetOptions.ListenAddress)),

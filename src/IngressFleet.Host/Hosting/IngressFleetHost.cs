@@ -3,6 +3,7 @@ using System.Net;
 using IngressFleet.Admin;
 using IngressFleet.Config;
 using IngressFleet.Demo;
+using IngressFleet.Fleet;
 using IngressFleet.Proxy;
 using IngressFleet.Sources;
 using IngressFleet.Translation;
@@ -52,13 +53,7 @@ public static class IngressFleetHost
             kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
         });
 
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: "ingressfleet", clusterId: "ingressfleet-standalone");
-            silo.AddMemoryGrainStorage(ConfigStreamNames.StorageName);
-            silo.AddMemoryGrainStorage(ConfigStreamNames.PubSubStorageName);
-            silo.AddMemoryStreams(ConfigStreamNames.ProviderName);
-        });
+        builder.UseOrleans(silo => SiloSetup.Configure(silo, options));
 
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
@@ -66,20 +61,27 @@ public static class IngressFleetHost
         services.AddSingleton<DataPlane>();
         services.AddSingleton<ProxyHandler>();
         services.AddSingleton(new IngressClassFilter(options.IngressClass, options.WatchIngressWithoutClass));
-        services.AddSingleton<ConfigPublisher>();
         services.AddSingleton<Readiness>();
+        services.AddSingleton<GracefulShutdown>();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownDelaySeconds + options.DrainTimeoutSeconds + 15));
         if (options.Demo)
         {
             services.AddHostedService<DemoBackends>();
         }
 
-        // Hosted services start in order, after the silo: the proxy subscribes before the source publishes.
+        // Hosted services start in this order, after the silo, and stop in the reverse order: the proxy
+        // subscribes before a source publishes, and on shutdown draining comes first, leaving the cluster last.
         services.AddSingleton<ConfigSubscriber>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigSubscriber>());
+        services.AddSingleton<IConfigSource, ManifestFolderSource>();
+        services.AddSingleton<SourceRunner>();
         if (!string.IsNullOrEmpty(options.Manifests))
         {
-            services.AddHostedService<ManifestFolderSource>();
+            services.AddHostedService(sp => sp.GetRequiredService<SourceRunner>());
         }
+
+        services.AddHostedService<FleetReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<GracefulShutdown>());
 
         var app = builder.Build();
         var adminPort = options.AdminPort;

@@ -10,6 +10,22 @@ public sealed class IngressFleetOptions : IValidatableObject
 {
     public const string Section = "IngressFleet";
 
+    /// <summary>How silos find each other and where grain state lives.</summary>
+    public ClusterMode Cluster { get; set; } = ClusterMode.Standalone;
+
+    /// <summary>The Redis server of a fleet (<c>host:port</c>, or any StackExchange.Redis configuration string).</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>The address other silos reach this one at. Default 127.0.0.1 (a fleet on one machine); the pod IP in Kubernetes.</summary>
+    public string AdvertiseAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The Orleans cluster id: silos with the same id and Redis form one fleet. Default <c>ingressfleet</c>.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9][-A-Za-z0-9_.]*$")]
+    public string ClusterId { get; set; } = "ingressfleet";
+
+    /// <summary>This silo's name in the fleet view. Default <c>silo-</c> and the silo port.</summary>
+    public string? Name { get; set; }
+
     /// <summary>The manifest folder to read; no source runs without it.</summary>
     public string? Manifests { get; set; }
 
@@ -49,8 +65,22 @@ public sealed class IngressFleetOptions : IValidatableObject
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>How often a proxy compares its version with the control plane's. Default 5 s.</summary>
-    public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often a proxy compares its version with the control plane's. Default 3 s.</summary>
+    public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the source lease lasts unless renewed: the longest a fleet goes without a source after its holder dies. Default 5 s.</summary>
+    public TimeSpan SourceLeaseDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On SIGTERM, how long readiness fails before new connections are refused, so load balancers stop sending first. Default 5 s.</summary>
+    [Range(0, 600)]
+    public double ShutdownDelaySeconds { get; set; } = 5;
+
+    /// <summary>On SIGTERM, how long in-flight requests get to finish after new connections are refused. Default 30 s.</summary>
+    [Range(0, 3600)]
+    public double DrainTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>The silo name used when <see cref="Name"/> is not set.</summary>
+    public string EffectiveName => string.IsNullOrEmpty(Name) ? $"silo-{SiloPort}" : Name;
 
     /// <summary>How often the manifest folder is rescanned in case a file-system event was missed. Default 1 s.</summary>
     public TimeSpan ManifestPollInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -76,9 +106,34 @@ public sealed class IngressFleetOptions : IValidatableObject
             yield return new ValidationResult("HttpPort, HttpsPort, AdminPort, SiloPort and GatewayPort must all differ");
         }
 
+        if (Cluster == ClusterMode.Redis && string.IsNullOrWhiteSpace(Redis))
+        {
+            yield return new ValidationResult("--cluster redis needs --redis HOST:PORT", [nameof(Redis)]);
+        }
+
+        if (!System.Net.IPAddress.TryParse(AdvertiseAddress, out _))
+        {
+            yield return new ValidationResult($"AdvertiseAddress \"{AdvertiseAddress}\" is not an IP address", [nameof(AdvertiseAddress)]);
+        }
+
+        if (SourceLeaseDuration < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult("SourceLeaseDuration must be at least 1 s");
+        }
+
         if (AntiEntropyInterval <= TimeSpan.Zero || ManifestPollInterval <= TimeSpan.Zero || ManifestDebounce < TimeSpan.Zero)
         {
             yield return new ValidationResult("AntiEntropyInterval and ManifestPollInterval must be positive, ManifestDebounce not negative");
         }
     }
+}
+
+/// <summary>How silos form a fleet.</summary>
+public enum ClusterMode
+{
+    /// <summary>One silo, localhost clustering, state in memory. No external service.</summary>
+    Standalone,
+
+    /// <summary>Any number of silos, membership and grain state in Redis.</summary>
+    Redis,
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using IngressFleet.Config;
+using IngressFleet.Hosting;
 using IngressFleet.Model;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -31,6 +32,14 @@ internal sealed partial class ConfigSubscriber : BackgroundService
 
     public ConfigApplier Applier { get; }
 
+    /// <summary>The control plane's status as last seen, or null before the first check.</summary>
+    public ControlPlaneStatus? LastStatus { get; private set; }
+
+    /// <summary>True when this silo serves the version the control plane has, and a source has synced it.</summary>
+    public bool IsCurrent => LastStatus is { SourceSynced: true } && Applier.IsCurrent;
+
+    private StreamSubscriptionHandle<ConfigDelta>? _subscription;
+
     private IConfigGrain ConfigGrain => _client.GetGrain<IConfigGrain>(ConfigStreamNames.FleetKey);
 
     public override void Dispose()
@@ -42,7 +51,7 @@ internal sealed partial class ConfigSubscriber : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var stream = _client.GetStreamProvider(ConfigStreamNames.ProviderName).GetStream<ConfigDelta>(ConfigStreamNames.Id);
-        await RetryAsync(() => stream.SubscribeAsync(OnDeltaAsync), "subscribe to the config stream", stoppingToken);
+        await RetryAsync(async () => _subscription = await stream.SubscribeAsync(OnDeltaAsync), "subscribe to the config stream", stoppingToken);
         await RetryAsync(() => Applier.SyncAsync(stoppingToken), "fetch the config snapshot", stoppingToken);
         Log.Synced(_logger, Applier.ControlPlaneVersion);
 
@@ -72,15 +81,36 @@ internal sealed partial class ConfigSubscriber : BackgroundService
         }
     }
 
-    private async Task CheckVersionPeriodicallyAsync(CancellationToken stoppingToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.Value.AntiEntropyInterval, _time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        await base.StopAsync(cancellationToken);
+        if (_subscription is { } subscription)
         {
             try
             {
-                var version = await ConfigGrain.GetVersionAsync();
-                Applier.ObserveControlPlaneVersion(version);
+                // Leave no subscription behind for the stream to deliver to after this silo is gone.
+                await subscription.UnsubscribeAsync().WaitAsync(TimeSpan.FromSeconds(2), _time, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.UnsubscribeFailed(_logger, e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Anti-entropy: compares versions with the control plane every <see cref="IngressFleetOptions.AntiEntropyInterval"/>,
+    /// and every 200 ms while this silo is not current, so a starting silo becomes ready promptly.
+    /// </summary>
+    private async Task CheckVersionPeriodicallyAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var status = await ConfigGrain.GetStatusAsync();
+                LastStatus = status;
+                Applier.ObserveControlPlaneVersion(status.Version);
                 if (!Applier.IsCurrent)
                 {
                     var served = await Applier.SyncAsync(stoppingToken);
@@ -91,6 +121,8 @@ internal sealed partial class ConfigSubscriber : BackgroundService
             {
                 Log.CheckFailed(_logger, e);
             }
+
+            await Task.Delay(IsCurrent ? _options.Value.AntiEntropyInterval : TimeSpan.FromMilliseconds(200), _time, stoppingToken);
         }
     }
 
@@ -124,11 +156,14 @@ internal sealed partial class ConfigSubscriber : BackgroundService
         [LoggerMessage(102, LogLevel.Warning, "Config delta to version {Version} could not be applied; the served version stays until the next check")]
         public static partial void ApplyFailed(ILogger logger, long version, Exception exception);
 
-        [LoggerMessage(103, LogLevel.Information, "Anti-entropy check found this proxy behind; now serving version {Version}")]
+        [LoggerMessage(103, LogLevel.Debug, "Version check found this proxy behind; now serving version {Version}")]
         public static partial void Repaired(ILogger logger, long version);
 
         [LoggerMessage(104, LogLevel.Warning, "Anti-entropy check failed; serving the last applied version")]
         public static partial void CheckFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(106, LogLevel.Warning, "Could not unsubscribe from the config stream")]
+        public static partial void UnsubscribeFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(105, LogLevel.Warning, "Could not {What}; retrying in {Delay}")]
         public static partial void RetryLater(ILogger logger, string what, TimeSpan delay, Exception exception);

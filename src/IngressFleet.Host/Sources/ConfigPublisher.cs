@@ -7,14 +7,13 @@ namespace IngressFleet.Sources;
 /// <summary>
 /// The end of every source: translates the objects a source holds, compares the result with the config in
 /// force and commits only the difference to the config grain. An Ingress that fails validation keeps its
-/// last committed routes. Calls must not overlap (each source publishes from one loop).
+/// last committed routes. Calls must not overlap (each source publishes from one loop). One publisher
+/// serves one term of the source lease: its commits carry that term's epoch, which fences them off once a
+/// later term has committed.
 /// </summary>
-internal sealed partial class ConfigPublisher(IClusterClient client, IngressClassFilter filter, ILogger<ConfigPublisher> logger)
+internal sealed partial class ConfigPublisher(IClusterClient client, IngressClassFilter filter, long epoch, ILogger<ConfigPublisher> logger)
 {
     private RoutingConfig? _committed;
-
-    /// <summary>The version of the last successful publish; 0 before the first.</summary>
-    public long PublishedVersion { get; private set; }
 
     /// <summary>True once the source's first full view was committed.</summary>
     public bool HasPublished { get; private set; }
@@ -30,19 +29,25 @@ internal sealed partial class ConfigPublisher(IClusterClient client, IngressClas
             Log.Rejected(logger, problem.Kind, problem.Namespace, problem.Name, problem.Source, string.Join("; ", problem.Reasons));
         }
 
-        if (change.IsEmpty)
+        if (change.IsEmpty && HasPublished)
         {
-            HasPublished = true;
             return;
         }
 
         try
         {
-            var version = await grain.CommitAsync(change);
-            _committed = _committed.Apply(change, version);
-            PublishedVersion = version;
+            var result = await grain.CommitAsync(change, epoch);
+            if (!result.Accepted)
+            {
+                throw new SourceLeaseLostException($"the config grain refused term {epoch}: a later source term has committed");
+            }
+
+            _committed = _committed.Apply(change, result.Version);
             HasPublished = true;
-            Log.Published(logger, version, change.Ingresses.Length, change.RemovedIngresses.Length, change.Backends.Length, change.RemovedBackends.Length);
+            if (!change.IsEmpty)
+            {
+                Log.Published(logger, result.Version, change.Ingresses.Length, change.RemovedIngresses.Length, change.Backends.Length, change.RemovedBackends.Length);
+            }
         }
         catch
         {
@@ -61,3 +66,6 @@ internal sealed partial class ConfigPublisher(IClusterClient client, IngressClas
         public static partial void Published(ILogger logger, long version, int ingresses, int removedIngresses, int backends, int removedBackends);
     }
 }
+
+/// <summary>This silo's source term is over: another silo holds the source lease and has committed.</summary>
+internal sealed class SourceLeaseLostException(string message) : Exception(message);

@@ -16,19 +16,23 @@ namespace IngressFleet.Sources;
 /// </summary>
 internal sealed partial class ManifestFolderSource(
     IOptions<IngressFleetOptions> options,
-    ConfigPublisher publisher,
     TimeProvider time,
-    ILogger<ManifestFolderSource> logger) : BackgroundService
+    ILogger<ManifestFolderSource> logger) : IConfigSource, IDisposable
 {
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
 
     private readonly Dictionary<string, ManifestFileState> _files = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changed = new(0);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Description => $"manifest folder {Path.GetFullPath(options.Value.Manifests!)}";
+
+    public async Task RunAsync(ConfigPublisher publisher, CancellationToken stoppingToken)
     {
         var folder = Path.GetFullPath(options.Value.Manifests!);
         Log.Watching(logger, folder);
+
+        // Every run reads the folder from scratch: a silo taking over the source re-syncs from it.
+        _files.Clear();
         using var watcher = CreateWatcher(folder);
         var poll = options.Value.ManifestPollInterval;
         var published = false;
@@ -43,7 +47,7 @@ internal sealed partial class ManifestFolderSource(
                     published = true;
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException and not SourceLeaseLostException)
             {
                 // Keep what is in force; the next event or poll tries again.
                 published = false;
@@ -61,11 +65,7 @@ internal sealed partial class ManifestFolderSource(
         }
     }
 
-    public override void Dispose()
-    {
-        _changed.Dispose();
-        base.Dispose();
-    }
+    public void Dispose() => _changed.Dispose();
 
     private FileSystemWatcher? CreateWatcher(string folder)
     {

@@ -46,6 +46,7 @@ public sealed class StandaloneHost : IAsyncDisposable
             "--gateway-port", Text(ports[3]),
             "--https-port", Text(ports[4]),
             "--Logging:LogLevel:Default=Warning",
+            "--shutdown-delay", "0",
             .. extraArgs,
         ];
         var app = IngressFleetHost.Build(args);

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Options;
+
+namespace IngressFleet.Hosting;
+
+/// <summary>
+/// SIGTERM in three steps: readiness fails at once (load balancers and Kubernetes stop sending new
+/// connections), then after <see cref="IngressFleetOptions.ShutdownDelaySeconds"/> Kestrel stops accepting and
+/// in-flight requests get <see cref="IngressFleetOptions.DrainTimeoutSeconds"/> to finish; only then do the
+/// source, the subscriber and the silo stop (the silo leaves the cluster cleanly). Registered last, so it
+/// is stopped first.
+/// </summary>
+internal sealed partial class GracefulShutdown(IServer server, IOptions<IngressFleetOptions> options, TimeProvider time, ILogger<GracefulShutdown> logger) : IHostedService
+{
+    public bool Draining { get; private set; }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Draining = true;
+        var delay = TimeSpan.FromSeconds(options.Value.ShutdownDelaySeconds);
+        var drain = TimeSpan.FromSeconds(options.Value.DrainTimeoutSeconds);
+        Log.Draining(logger, delay, drain);
+        await Task.Delay(delay, time, cancellationToken);
+        using var drainTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        drainTimeout.CancelAfter(drain);
+        await server.StopAsync(drainTimeout.Token);
+        Log.Drained(logger);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(700, LogLevel.Information, "Shutting down: readiness fails now, new connections are refused in {Delay}, in-flight requests get {Drain}")]
+        public static partial void Draining(ILogger logger, TimeSpan delay, TimeSpan drain);
+
+        [LoggerMessage(701, LogLevel.Information, "Drained: no request in flight; leaving the cluster")]
+        public static partial void Drained(ILogger logger);
+    }
+}
