@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The fleet tests run real redis-server and HAProxy processes (Debian packages).
+if ! command -v redis-server >/dev/null || ! { command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ]; }; then
+  echo "installing redis-server and haproxy"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server haproxy >/dev/null
+fi
+
 results=artifacts/test-results
 rm -rf "$results"
 

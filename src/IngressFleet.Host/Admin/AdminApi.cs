@@ -4,6 +4,7 @@ using IngressFleet.Config;
 using IngressFleet.Fleet;
 using IngressFleet.Proxy;
 using IngressFleet.Sources;
+using Orleans.Runtime;
 
 namespace IngressFleet.Admin;
 
@@ -54,7 +55,20 @@ internal static class AdminApi
             var leaseTask = client.GetGrain<ISourceLeaseGrain>(ConfigStreamNames.FleetKey).GetAsync();
             var reportsTask = client.GetGrain<IFleetGrain>(ConfigStreamNames.FleetKey).GetReportsAsync();
             var hostsTask = management.GetHosts(onlyActive: true);
-            var (status, lease, reports, hosts) = (await statusTask, await leaseTask, await reportsTask, await hostsTask);
+            ControlPlaneStatus status;
+            SourceLease? lease;
+            IReadOnlyList<SiloReportEntry> reports;
+            Dictionary<SiloAddress, SiloStatus> hosts;
+            try
+            {
+                (status, lease, reports, hosts) = (await statusTask, await leaseTask, await reportsTask, await hostsTask);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                // Right after a silo dies its grains are briefly unreachable; this silo still serves its last version.
+                return Results.Json(new { error = $"the control plane is not reachable right now: {e.GetType().Name}" }, Json, statusCode: 503);
+            }
+
             var now = time.GetUtcNow();
             var live = hosts.Keys.Select(k => k.ToString()).ToHashSet(StringComparer.Ordinal);
             var silos = reports

@@ -4,21 +4,32 @@ using Microsoft.Extensions.Options;
 namespace IngressFleet.Hosting;
 
 /// <summary>
-/// SIGTERM in three steps: readiness fails at once (load balancers and Kubernetes stop sending new
-/// connections), then after <see cref="IngressFleetOptions.ShutdownDelaySeconds"/> Kestrel stops accepting and
+/// SIGTERM in three steps: readiness fails at once and responses carry <c>Connection: close</c> (load
+/// balancers and Kubernetes stop sending new connections, clients move theirs), then after <see cref="IngressFleetOptions.ShutdownDelaySeconds"/> Kestrel stops accepting and
 /// in-flight requests get <see cref="IngressFleetOptions.DrainTimeoutSeconds"/> to finish; only then do the
-/// source, the subscriber and the silo stop (the silo leaves the cluster cleanly). Registered last, so it
-/// is stopped first.
+/// source, the subscriber and the silo stop (the silo leaves the cluster cleanly). It works in the
+/// host's "stopping" phase, which runs before any hosted service (Kestrel's included) is stopped.
 /// </summary>
-internal sealed partial class GracefulShutdown(IServer server, IOptions<IngressFleetOptions> options, TimeProvider time, ILogger<GracefulShutdown> logger) : IHostedService
+internal sealed partial class GracefulShutdown(IServer server, IOptions<IngressFleetOptions> options, TimeProvider time, ILogger<GracefulShutdown> logger) : IHostedLifecycleService
 {
-    public bool Draining { get; private set; }
+    private volatile bool _draining;
+
+    /// <summary>True from SIGTERM on: readiness fails and every response asks the client to close its connection.</summary>
+    public bool Draining => _draining;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        Draining = true;
+        _draining = true;
         var delay = TimeSpan.FromSeconds(options.Value.ShutdownDelaySeconds);
         var drain = TimeSpan.FromSeconds(options.Value.DrainTimeoutSeconds);
         Log.Draining(logger, delay, drain);

@@ -1,6 +1,10 @@
 using System.Net;
 using IngressFleet.Config;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Persistence;
+using Orleans.Serialization;
+using Orleans.Storage;
 using StackExchange.Redis;
 
 namespace IngressFleet.Hosting;
@@ -40,16 +44,18 @@ internal static class SiloSetup
             });
             silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertiseAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(options));
-            silo.AddRedisGrainStorage(ConfigStreamNames.StorageName, o =>
+            foreach (var storage in new[] { ConfigStreamNames.StorageName, ConfigStreamNames.PubSubStorageName })
             {
-                o.ConfigurationOptions = RedisOptions(options);
-                o.DeleteStateOnClear = true;
-            });
-            silo.AddRedisGrainStorage(ConfigStreamNames.PubSubStorageName, o =>
-            {
-                o.ConfigurationOptions = RedisOptions(options);
-                o.DeleteStateOnClear = true;
-            });
+                silo.AddRedisGrainStorage(storage, (OptionsBuilder<RedisStorageOptions> redis) => redis.Configure<Serializer>((o, serializer) =>
+                {
+                    o.ConfigurationOptions = RedisOptions(options);
+                    o.DeleteStateOnClear = true;
+
+                    // Orleans' own serializer, driven by the [Id]s of our state types; the default JSON one
+                    // would also store computed properties and fail to read them back.
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+            }
             silo.Configure<ClusterMembershipOptions>(ConfigureFastFailureDetection);
         }
 

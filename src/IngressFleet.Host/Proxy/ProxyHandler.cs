@@ -18,10 +18,12 @@ internal sealed partial class ProxyHandler : IDisposable
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _client;
     private readonly ILogger<ProxyHandler> _logger;
+    private readonly Hosting.GracefulShutdown _shutdown;
 
-    public ProxyHandler(DataPlane dataPlane, IHttpForwarder forwarder, ILogger<ProxyHandler> logger)
+    public ProxyHandler(DataPlane dataPlane, IHttpForwarder forwarder, Hosting.GracefulShutdown shutdown, ILogger<ProxyHandler> logger)
     {
         _dataPlane = dataPlane;
+        _shutdown = shutdown;
         _forwarder = forwarder;
         _logger = logger;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
@@ -41,6 +43,13 @@ internal sealed partial class ProxyHandler : IDisposable
     {
         var state = _dataPlane.Current;
         var request = context.Request;
+        if (_shutdown.Draining)
+        {
+            // Clients reconnect, and the load balancer sends the new connection to another silo; closing
+            // idle keep-alive connections at shutdown instead would race with requests already on the way.
+            context.Response.Headers.Connection = "close";
+        }
+
         var route = state.Routes.Match(request.Host.Value, request.Path.Value);
         if (route is null)
         {

@@ -1,113 +1,116 @@
-using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace IngressFleet.Tests.Fixtures;
 
+/// <summary>The ports one silo process uses.</summary>
+public sealed record SiloPorts(int Http, int Admin, int Silo, int Gateway)
+{
+    public static SiloPorts Free()
+    {
+        var p = FreePorts.Take(4);
+        return new SiloPorts(p[0], p[1], p[2], p[3]);
+    }
+
+    public string[] Args =>
+    [
+        "--listen-address", "127.0.0.1",
+        "--http-port", Text(Http),
+        "--admin-port", Text(Admin),
+        "--silo-port", Text(Silo),
+        "--gateway-port", Text(Gateway),
+    ];
+
+    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
+}
+
 /// <summary>
-/// The IngressFleet executable as a separate process (the apphost built next to the tests), with its output
-/// in a log file. Disposing stops it; <see cref="Kill"/> ends it with SIGKILL, as a crash would.
+/// The IngressFleet executable (the apphost built next to the tests) as a separate process.
+/// <see cref="Kill"/> ends it with SIGKILL, as a crash would; <see cref="Terminate"/> with SIGTERM.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private HostProcess(Process process, string logFile, int httpPort, int adminPort)
+    private HostProcess(ChildProcess process, SiloPorts ports, string[] args)
     {
         _process = process;
-        LogFile = logFile;
-        HttpPort = httpPort;
-        AdminPort = adminPort;
-        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        Ports = ports;
+        Arguments = args;
+        Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Admin}"), Timeout = TimeSpan.FromSeconds(10) };
+        Proxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Http}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public string LogFile { get; }
+    public SiloPorts Ports { get; }
 
-    public int HttpPort { get; }
-
-    public int AdminPort { get; }
+    /// <summary>The arguments it was started with (ports excluded), to restart it alike.</summary>
+    public string[] Arguments { get; }
 
     public HttpClient Admin { get; }
 
-    public bool HasExited => _process.HasExited;
+    public HttpClient Proxy { get; }
 
-    /// <summary>Starts the host with free ports for everything not given in <paramref name="args"/>.</summary>
-    public static HostProcess Start(params string[] args)
-    {
-        var ports = FreePorts.Take(4);
-        var logFile = Path.Combine(Path.GetTempPath(), $"ingressfleet-{Guid.NewGuid():N}.log");
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "IngressFleet.Host"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var arg in args.Concat(
-        [
-            "--listen-address", "127.0.0.1",
-            "--http-port", Text(ports[0]),
-            "--admin-port", Text(ports[1]),
-            "--silo-port", Text(ports[2]),
-            "--gateway-port", Text(ports[3]),
-        ]))
-        {
-            info.ArgumentList.Add(arg);
-        }
+    public ChildProcess Process => _process;
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("the host did not start");
-        var log = new StreamWriter(logFile) { AutoFlush = true };
-        var gate = new object();
-        process.OutputDataReceived += (_, e) => { lock (gate) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { lock (gate) { if (e.Data is not null) { log.WriteLine(e.Data); } } };
-        process.Exited += (_, _) => { lock (gate) { log.Flush(); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new HostProcess(process, logFile, ports[0], ports[1]);
-    }
+    public static HostProcess Start(params string[] args) => Start(SiloPorts.Free(), args);
+
+    public static HostProcess Start(SiloPorts ports, params string[] args) =>
+        new(ChildProcess.Start(Path.Combine(AppContext.BaseDirectory, "IngressFleet.Host"), [.. args, .. ports.Args]), ports, args);
 
     public async Task WaitReadyAsync(TimeSpan timeout) =>
         await Eventually.HoldsAsync(
             async () =>
             {
-                if (HasExited)
+                if (_process.HasExited)
                 {
-                    Assert.Fail($"the host exited with code {_process.ExitCode}:\n{await File.ReadAllTextAsync(LogFile)}");
+                    Assert.Fail($"the host exited with code {_process.ExitCode}:\n{_process.ReadLog()}");
                 }
 
-                try
-                {
-                    return (await Admin.GetAsync("/healthz/ready")).IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
+                return await IsReadyAsync();
             },
             timeout,
-            "host process ready");
+            $"host on admin port {Ports.Admin} ready");
 
+    public async Task<bool> IsReadyAsync()
+    {
+        try
+        {
+            using var response = await Admin.GetAsync("/healthz/ready");
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<JsonElement> AdminJsonAsync(string path) => await Admin.GetFromJsonAsync<JsonElement>(path);
+
+    /// <summary>The admin answer, or null while the admin API says it cannot answer (e.g. 503 during a failover).</summary>
+    public async Task<JsonElement?> TryAdminJsonAsync(string path)
+    {
+        using var response = await Admin.GetAsync(path);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+    }
+
+    /// <summary>Which backend answers on this silo's own port, or the status code when none does.</summary>
     public async Task<string> WhoAnswersAsync(string host, string path)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{HttpPort}{path}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Host = host;
-        using var response = await client.SendAsync(request);
+        using var response = await Proxy.SendAsync(request);
         return response.Headers.TryGetValues("X-Echo-Backend", out var names) ? names.First() : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>SIGKILL: no shutdown code runs.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    public void Kill() => _process.Kill();
+
+    public void Terminate() => _process.Terminate();
 
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
-        _process.Dispose();
+        Proxy.Dispose();
+        await _process.DisposeAsync();
     }
-
-    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }
