@@ -24,10 +24,10 @@ public sealed record BackendEndpoints(BackendRef Backend, ImmutableArray<Destina
     public string Key => Backend.Key;
 
     public bool Equals(BackendEndpoints? other) =>
-        other is not null
+        ReferenceEquals(this, other) || (other is not null
         && Backend == other.Backend
         && Problem == other.Problem
-        && Destinations.AsSpan().SequenceEqual(other.Destinations.AsSpan());
+        && Destinations.AsSpan().SequenceEqual(other.Destinations.AsSpan()));
 
     public override int GetHashCode() => HashCode.Combine(Backend, Problem, Destinations.Length);
 }

@@ -27,12 +27,12 @@ public sealed record IngressRoutes(
         DefaultBackend is null ? Rules.Select(r => r.Backend) : Rules.Select(r => r.Backend).Append(DefaultBackend);
 
     public bool Equals(IngressRoutes? other) =>
-        other is not null
+        ReferenceEquals(this, other) || (other is not null
         && Namespace == other.Namespace
         && Name == other.Name
         && CreatedAt == other.CreatedAt
         && Equals(DefaultBackend, other.DefaultBackend)
-        && Rules.AsSpan().SequenceEqual(other.Rules.AsSpan());
+        && Rules.AsSpan().SequenceEqual(other.Rules.AsSpan()));
 
     public override int GetHashCode() => HashCode.Combine(Namespace, Name, CreatedAt, Rules.Length);
 }

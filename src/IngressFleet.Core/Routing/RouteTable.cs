@@ -4,45 +4,84 @@ using IngressFleet.Model;
 namespace IngressFleet.Routing;
 
 /// <summary>
-/// The immutable route table a proxy serves from: hosts to path indexes, built from every Ingress's
-/// routes with the Ingress v1 rules. Thread-safe for any number of readers; replaced whole on change.
+/// The rules of one host (exact, <c>*.suffix</c>, or none for "any host") from every Ingress, merged: the
+/// path index a request is matched against, plus what the admin API lists. Immutable.
+/// </summary>
+/// <param name="Host">The rule host as written (<c>foo.com</c>, <c>*.foo.com</c>), empty for rules without host.</param>
+/// <param name="Index">The paths of this host.</param>
+/// <param name="Entries">The entries in force, sorted by path and type.</param>
+/// <param name="Conflicts">Rules that lost to an older Ingress.</param>
+/// <param name="Ingresses">The Ingresses (<c>namespace/name</c>) that have rules for this host.</param>
+internal sealed record HostGroup(
+    string Host,
+    PathIndex Index,
+    ImmutableArray<RouteEntry> Entries,
+    ImmutableArray<RouteConflict> Conflicts,
+    ImmutableHashSet<string> Ingresses);
+
+/// <summary>
+/// The immutable route table a proxy serves from: hosts to path indexes, merged from every Ingress with the
+/// Ingress v1 rules. Thread-safe for any number of readers; a change builds a new table that shares every
+/// host the change did not touch.
 /// </summary>
 public sealed class RouteTable
 {
-    private readonly Dictionary<string, PathIndex> _exactHosts;
-    private readonly Dictionary<string, PathIndex>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
-    private readonly Dictionary<string, PathIndex> _wildcardHosts;
-    private readonly Dictionary<string, PathIndex>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
-    private readonly PathIndex? _anyHost;
+    private readonly Dictionary<string, HostGroup>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
+    private readonly Dictionary<string, HostGroup>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
+    private readonly Lazy<ImmutableArray<RouteEntry>> _entries;
+    private readonly Lazy<ImmutableArray<RouteConflict>> _conflicts;
 
     internal RouteTable(
-        Dictionary<string, PathIndex> exactHosts,
-        Dictionary<string, PathIndex> wildcardHosts,
-        PathIndex? anyHost,
-        RouteEntry? defaultBackend,
-        ImmutableArray<RouteEntry> entries,
-        ImmutableArray<RouteConflict> conflicts)
+        Dictionary<string, HostGroup> exactHosts,
+        Dictionary<string, HostGroup> wildcardHosts,
+        HostGroup? anyHost,
+        ImmutableDictionary<string, IngressRoutes> defaultBackendCandidates)
     {
-        _exactHosts = exactHosts;
+        ExactHosts = exactHosts;
+        WildcardHosts = wildcardHosts;
+        AnyHost = anyHost;
+        DefaultBackendCandidates = defaultBackendCandidates;
         _exactLookup = exactHosts.GetAlternateLookup<ReadOnlySpan<char>>();
-        _wildcardHosts = wildcardHosts;
         _wildcardLookup = wildcardHosts.GetAlternateLookup<ReadOnlySpan<char>>();
-        _anyHost = anyHost;
-        DefaultBackend = defaultBackend;
-        Entries = entries;
-        Conflicts = conflicts;
+
+        // Oldest first, as everywhere: the same input gives the same winner on every silo.
+        var ordered = defaultBackendCandidates.Values.OrderBy(i => i, IngressAge.Instance).ToList();
+        DefaultBackend = ordered.Count == 0 ? null : new RouteEntry(null, string.Empty, PathMatch.Prefix, ordered[0].DefaultBackend!, ordered[0].Key);
+        var defaultConflicts = ordered.Skip(1)
+            .Select(i => new RouteConflict("*", string.Empty, PathMatch.Prefix, ordered[0].Key, i.Key))
+            .ToImmutableArray();
+
+        _entries = new Lazy<ImmutableArray<RouteEntry>>(() => [.. Groups.SelectMany(g => g.Entries)
+            .OrderBy(e => e.Host ?? string.Empty, StringComparer.Ordinal)
+            .ThenBy(e => e.Path, StringComparer.Ordinal)
+            .ThenBy(e => e.Match)]);
+        _conflicts = new Lazy<ImmutableArray<RouteConflict>>(() => [.. Groups
+            .OrderBy(g => g.Host, StringComparer.Ordinal)
+            .SelectMany(g => g.Conflicts)
+            .Concat(defaultConflicts)]);
     }
 
-    public static RouteTable Empty { get; } = RouteTableBuilder.Build([]);
+    public static RouteTable Empty { get; } = new([], [], null, ImmutableDictionary<string, IngressRoutes>.Empty);
 
     /// <summary>The default backend in force: that of the oldest Ingress that sets one.</summary>
     public RouteEntry? DefaultBackend { get; }
 
-    /// <summary>Every entry in force, sorted by host, path and type.</summary>
-    public ImmutableArray<RouteEntry> Entries { get; }
+    /// <summary>Every entry in force, sorted by host, path and type (computed on first use).</summary>
+    public ImmutableArray<RouteEntry> Entries => _entries.Value;
 
-    /// <summary>Rules that lost to an older Ingress.</summary>
-    public ImmutableArray<RouteConflict> Conflicts { get; }
+    /// <summary>Rules that lost to an older Ingress (computed on first use).</summary>
+    public ImmutableArray<RouteConflict> Conflicts => _conflicts.Value;
+
+    internal Dictionary<string, HostGroup> ExactHosts { get; }
+
+    internal Dictionary<string, HostGroup> WildcardHosts { get; }
+
+    internal HostGroup? AnyHost { get; }
+
+    internal ImmutableDictionary<string, IngressRoutes> DefaultBackendCandidates { get; }
+
+    private IEnumerable<HostGroup> Groups =>
+        ExactHosts.Values.Concat(WildcardHosts.Values).Concat(AnyHost is null ? [] : [AnyHost]);
 
     /// <summary>
     /// The route for a request, or null for 404. The host chooses one group of rules (exact host, else
@@ -54,22 +93,45 @@ public sealed class RouteTable
     public RouteEntry? Match(ReadOnlySpan<char> hostHeader, ReadOnlySpan<char> path)
     {
         var host = HostName.WithoutPort(hostHeader);
-        PathIndex? index = null;
-        if (_exactHosts.Count > 0)
+        HostGroup? group = null;
+        if (ExactHosts.Count > 0)
         {
-            _exactLookup.TryGetValue(host, out index);
+            _exactLookup.TryGetValue(host, out group);
         }
 
-        if (index is null && _wildcardHosts.Count > 0)
+        if (group is null && WildcardHosts.Count > 0)
         {
             var suffix = HostName.WildcardSuffix(host);
             if (!suffix.IsEmpty)
             {
-                _wildcardLookup.TryGetValue(suffix, out index);
+                _wildcardLookup.TryGetValue(suffix, out group);
             }
         }
 
-        index ??= _anyHost;
-        return index?.Match(path.IsEmpty ? "/" : path) ?? DefaultBackend;
+        group ??= AnyHost;
+        return group?.Index.Match(path.IsEmpty ? "/" : path) ?? DefaultBackend;
+    }
+}
+
+/// <summary>Ingresses oldest first (creation time, then namespace, then name): the order that decides conflicts.</summary>
+internal sealed class IngressAge : IComparer<IngressRoutes>
+{
+    public static IngressAge Instance { get; } = new();
+
+    public int Compare(IngressRoutes? x, IngressRoutes? y)
+    {
+        if (x is null || y is null)
+        {
+            return x is null ? (y is null ? 0 : -1) : 1;
+        }
+
+        var byTime = x.CreatedAt.CompareTo(y.CreatedAt);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+
+        var byNamespace = string.CompareOrdinal(x.Namespace, y.Namespace);
+        return byNamespace != 0 ? byNamespace : string.CompareOrdinal(x.Name, y.Name);
     }
 }

@@ -4,76 +4,146 @@ using IngressFleet.Model;
 namespace IngressFleet.Routing;
 
 /// <summary>
-/// Merges the routes of every Ingress into one <see cref="RouteTable"/>. Pure and deterministic:
-/// Ingresses are taken oldest first (creation time, then namespace/name), so the same input gives the
-/// same table and the same conflicts on every silo, whatever order it arrived in.
+/// Merges the routes of every Ingress into a <see cref="RouteTable"/>. Pure and deterministic: within a host,
+/// Ingresses are taken oldest first (creation time, then namespace/name), so the same input gives the same
+/// table and the same conflicts on every silo, whatever order it arrived in. A change rebuilds only the hosts
+/// that the changed Ingresses had or have; conflicts can only arise within one host, so this gives the same
+/// table as a full build.
 /// </summary>
 public static class RouteTableBuilder
 {
     public static RouteTable Build(IEnumerable<IngressRoutes> ingresses)
     {
         ArgumentNullException.ThrowIfNull(ingresses);
-        var exactHosts = new Dictionary<string, PathIndex>(StringComparer.OrdinalIgnoreCase);
-        var wildcardHosts = new Dictionary<string, PathIndex>(StringComparer.OrdinalIgnoreCase);
-        PathIndex? anyHost = null;
-        RouteEntry? defaultBackend = null;
+        var all = ingresses.ToImmutableDictionary(i => i.Key, StringComparer.Ordinal);
+        return Update(RouteTable.Empty, ImmutableDictionary<string, IngressRoutes>.Empty, all, all.Keys);
+    }
+
+    /// <summary>The table for <paramref name="after"/>, from the table for <paramref name="before"/>.</summary>
+    /// <param name="previous">The table built from <paramref name="before"/>.</param>
+    /// <param name="before">Every Ingress's routes that <paramref name="previous"/> was built from.</param>
+    /// <param name="after">Every Ingress's routes now.</param>
+    /// <param name="changed">The keys of the Ingresses that differ between the two (added, changed or removed).</param>
+    public static RouteTable Update(
+        RouteTable previous,
+        IReadOnlyDictionary<string, IngressRoutes> before,
+        IReadOnlyDictionary<string, IngressRoutes> after,
+        IEnumerable<string> changed)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(changed);
+
+        // Which Ingresses each touched host has now: its members before, minus the changed ones that left it,
+        // plus the changed ones that are in it now.
+        var members = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+        var defaults = previous.DefaultBackendCandidates.ToBuilder();
+        foreach (var key in changed)
+        {
+            var old = before.GetValueOrDefault(key);
+            var now = after.GetValueOrDefault(key);
+            foreach (var host in HostsOf(old))
+            {
+                Members(members, previous, host).Remove(key);
+            }
+
+            foreach (var host in HostsOf(now))
+            {
+                Members(members, previous, host).Add(key);
+            }
+
+            if (now?.DefaultBackend is not null)
+            {
+                defaults[key] = now;
+            }
+            else
+            {
+                defaults.Remove(key);
+            }
+        }
+
+        var exact = new Dictionary<string, HostGroup>(previous.ExactHosts, StringComparer.OrdinalIgnoreCase);
+        var wildcard = new Dictionary<string, HostGroup>(previous.WildcardHosts, StringComparer.OrdinalIgnoreCase);
+        var anyHost = previous.AnyHost;
+        var rulesByHost = new Dictionary<string, ILookup<string, RouteRule>>(StringComparer.Ordinal);
+        foreach (var (host, ingresses) in members)
+        {
+            var group = ingresses.Count == 0 ? null : BuildGroup(host, ingresses, after, rulesByHost);
+            if (host.Length == 0)
+            {
+                anyHost = group;
+            }
+            else
+            {
+                var (table, key) = host.StartsWith("*.", StringComparison.Ordinal) ? (wildcard, host[2..]) : (exact, host);
+                if (group is null)
+                {
+                    table.Remove(key);
+                }
+                else
+                {
+                    table[key] = group;
+                }
+            }
+        }
+
+        return new RouteTable(exact, wildcard, anyHost, defaults.ToImmutable());
+    }
+
+    private static IEnumerable<string> HostsOf(IngressRoutes? ingress) =>
+        ingress is null ? [] : ingress.Rules.Select(r => r.Host ?? string.Empty).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    private static HashSet<string> Members(Dictionary<string, HashSet<string>> members, RouteTable previous, string host)
+    {
+        if (!members.TryGetValue(host, out var set))
+        {
+            var existing = host.Length == 0 ? previous.AnyHost
+                : host.StartsWith("*.", StringComparison.Ordinal) ? previous.WildcardHosts.GetValueOrDefault(host[2..])
+                : previous.ExactHosts.GetValueOrDefault(host);
+            members[host] = set = existing is null ? new(StringComparer.Ordinal) : new(existing.Ingresses, StringComparer.Ordinal);
+        }
+
+        return set;
+    }
+
+    /// <param name="rulesByHost">Each Ingress's rules by host, filled on first use: an Ingress with rules for many
+    /// hosts is grouped once, not scanned once per host.</param>
+    private static HostGroup BuildGroup(
+        string host,
+        HashSet<string> ingresses,
+        IReadOnlyDictionary<string, IngressRoutes> all,
+        Dictionary<string, ILookup<string, RouteRule>> rulesByHost)
+    {
+        var index = new PathIndex();
         var entries = new List<RouteEntry>();
         var conflicts = new List<RouteConflict>();
-
-        var ordered = ingresses
-            .OrderBy(i => i.CreatedAt)
-            .ThenBy(i => i.Namespace, StringComparer.Ordinal)
-            .ThenBy(i => i.Name, StringComparer.Ordinal);
-        foreach (var ingress in ordered)
+        foreach (var ingress in ingresses.Select(k => all[k]).OrderBy(i => i, IngressAge.Instance))
         {
-            var key = ingress.Key;
-            foreach (var rule in ingress.Rules)
+            if (!rulesByHost.TryGetValue(ingress.Key, out var rules))
             {
-                var entry = new RouteEntry(rule.Host, rule.Path, rule.Match, rule.Backend, key);
-                var index = rule.Host switch
-                {
-                    null => anyHost ??= new PathIndex(),
-                    _ when rule.Host.StartsWith("*.", StringComparison.Ordinal) => GetOrAdd(wildcardHosts, rule.Host[2..]),
-                    _ => GetOrAdd(exactHosts, rule.Host),
-                };
+                rulesByHost[ingress.Key] = rules = ingress.Rules.ToLookup(r => r.Host ?? string.Empty, StringComparer.OrdinalIgnoreCase);
+            }
+
+            foreach (var rule in rules[host])
+            {
+                var entry = new RouteEntry(rule.Host, rule.Path, rule.Match, rule.Backend, ingress.Key);
                 if (index.AddOrGetExisting(entry) is { } winner)
                 {
-                    conflicts.Add(new RouteConflict(rule.Host ?? "*", rule.Path, rule.Match, winner.Ingress, key));
+                    conflicts.Add(new RouteConflict(rule.Host ?? "*", rule.Path, rule.Match, winner.Ingress, ingress.Key));
                 }
                 else
                 {
                     entries.Add(entry);
                 }
             }
-
-            if (ingress.DefaultBackend is { } backend)
-            {
-                if (defaultBackend is null)
-                {
-                    defaultBackend = new RouteEntry(null, string.Empty, PathMatch.Prefix, backend, key);
-                }
-                else
-                {
-                    conflicts.Add(new RouteConflict("*", string.Empty, PathMatch.Prefix, defaultBackend.Ingress, key));
-                }
-            }
         }
 
-        var sorted = entries
-            .OrderBy(e => e.Host ?? string.Empty, StringComparer.Ordinal)
-            .ThenBy(e => e.Path, StringComparer.Ordinal)
-            .ThenBy(e => e.Match)
-            .ToImmutableArray();
-        return new RouteTable(exactHosts, wildcardHosts, anyHost, defaultBackend, sorted, [.. conflicts]);
-    }
-
-    private static PathIndex GetOrAdd(Dictionary<string, PathIndex> hosts, string host)
-    {
-        if (!hosts.TryGetValue(host, out var index))
-        {
-            hosts[host] = index = new PathIndex();
-        }
-
-        return index;
+        return new HostGroup(
+            host,
+            index,
+            [.. entries.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Match)],
+            [.. conflicts],
+            [.. ingresses]);
     }
 }

@@ -13,12 +13,14 @@ public static class ConfigTranslator
     /// <param name="filter">Which Ingresses are ours.</param>
     /// <param name="lastGood">The config in force: an Ingress that fails validation keeps its entry from here.</param>
     /// <param name="sourceProblems">Problems the source found before translation (unreadable files, ...).</param>
+    /// <param name="cache">Results of earlier translations, reused for the same object instances; optional.</param>
     /// <returns>The desired config; its version is that of <paramref name="lastGood"/>, the committer sets the next.</returns>
     public static RoutingConfig Translate(
         ClusterObjects objects,
         IngressClassFilter filter,
         RoutingConfig lastGood,
-        IEnumerable<ObjectProblem> sourceProblems)
+        IEnumerable<ObjectProblem> sourceProblems,
+        IngressTranslationCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(filter);
@@ -38,7 +40,7 @@ public static class ConfigTranslator
                 continue;
             }
 
-            var result = IngressTranslator.Translate(ingress);
+            var result = cache?.Translate(ingress) ?? IngressTranslator.Translate(ingress);
             var ns = ClusterObjects.NamespaceOf(ingress.Metadata);
             var name = ingress.Metadata?.Name ?? string.Empty;
             var key = ObjectKeys.Of(ns, name);

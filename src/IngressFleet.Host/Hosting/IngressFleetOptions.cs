@@ -85,8 +85,8 @@ public sealed class IngressFleetOptions : IValidatableObject
     /// <summary>How often the manifest folder is rescanned in case a file-system event was missed. Default 1 s.</summary>
     public TimeSpan ManifestPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long after a file event the folder is read, so a burst of writes is read once. Default 50 ms.</summary>
-    public TimeSpan ManifestDebounce { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>How long after a file event the folder is read, so a burst of writes is read once. Default 10 ms.</summary>
+    public TimeSpan ManifestDebounce { get; set; } = TimeSpan.FromMilliseconds(10);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -59,7 +59,13 @@ internal static class SiloSetup
             silo.Configure<ClusterMembershipOptions>(ConfigureFastFailureDetection);
         }
 
-        silo.AddMemoryStreams(ConfigStreamNames.ProviderName);
+        // One stream needs one queue; its pulling agent polls every 20 ms instead of the default 100 ms,
+        // which bounds the stream's share of the propagation delay at the cost of a cheap in-memory poll.
+        silo.AddMemoryStreams(ConfigStreamNames.ProviderName, streams =>
+        {
+            streams.ConfigurePartitioning(1);
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
+        });
     }
 
     private static ConfigurationOptions RedisOptions(IngressFleetOptions options)

@@ -70,8 +70,9 @@ internal sealed partial class ConfigSubscriber : BackgroundService
         {
             try
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var outcome = await Applier.ApplyAsync(delta, stoppingToken);
-                Log.DeltaHandled(_logger, delta.PreviousVersion, delta.Version, outcome);
+                Log.DeltaHandled(_logger, delta.PreviousVersion, delta.Version, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -150,8 +151,8 @@ internal sealed partial class ConfigSubscriber : BackgroundService
         [LoggerMessage(100, LogLevel.Information, "Proxy synced with the control plane at version {Version}")]
         public static partial void Synced(ILogger logger, long version);
 
-        [LoggerMessage(101, LogLevel.Debug, "Config delta {From} -> {To}: {Outcome}")]
-        public static partial void DeltaHandled(ILogger logger, long from, long to, DeltaOutcome outcome);
+        [LoggerMessage(101, LogLevel.Debug, "Config delta {From} -> {To}: {Outcome} in {Milliseconds:0.0} ms")]
+        public static partial void DeltaHandled(ILogger logger, long from, long to, DeltaOutcome outcome, double milliseconds);
 
         [LoggerMessage(102, LogLevel.Warning, "Config delta to version {Version} could not be applied; the served version stays until the next check")]
         public static partial void ApplyFailed(ILogger logger, long version, Exception exception);

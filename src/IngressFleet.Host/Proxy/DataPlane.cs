@@ -29,13 +29,22 @@ public sealed class DataPlane(TimeProvider timeProvider)
 
     /// <summary>Makes <paramref name="config"/> the served version.</summary>
     /// <param name="config">The new config.</param>
-    /// <param name="change">The change that produced it from the current version, if known: when only backends
-    /// changed, the route table is kept and only the pools are rebuilt.</param>
+    /// <param name="change">The change that produced it from the current version, if known: only the hosts of
+    /// the changed Ingresses are rebuilt, and when only backends changed, the route table is kept.</param>
     public void Apply(RoutingConfig config, ConfigChange? change)
     {
         ArgumentNullException.ThrowIfNull(config);
         var previous = _current;
-        var routes = change is { TouchesOnlyBackends: true } ? previous.Routes : RouteTableBuilder.Build(config.Ingresses.Values);
+        var routes = change switch
+        {
+            { TouchesOnlyBackends: true } => previous.Routes,
+            not null => RouteTableBuilder.Update(
+                previous.Routes,
+                previous.Config.Ingresses,
+                config.Ingresses,
+                change.Ingresses.Select(i => i.Key).Concat(change.RemovedIngresses)),
+            null => RouteTableBuilder.Build(config.Ingresses.Values),
+        };
         var pools = new Dictionary<string, BackendPool>(config.Backends.Count, StringComparer.Ordinal);
         foreach (var (key, endpoints) in config.Backends)
         {

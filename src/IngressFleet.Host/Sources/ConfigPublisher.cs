@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using IngressFleet.Config;
 using IngressFleet.Model;
 using IngressFleet.Translation;
@@ -13,6 +14,7 @@ namespace IngressFleet.Sources;
 /// </summary>
 internal sealed partial class ConfigPublisher(IClusterClient client, IngressClassFilter filter, long epoch, ILogger<ConfigPublisher> logger)
 {
+    private readonly IngressTranslationCache _translations = new();
     private RoutingConfig? _committed;
 
     /// <summary>True once the source's first full view was committed.</summary>
@@ -22,8 +24,10 @@ internal sealed partial class ConfigPublisher(IClusterClient client, IngressClas
     {
         var grain = client.GetGrain<IConfigGrain>(ConfigStreamNames.FleetKey);
         _committed ??= await grain.GetSnapshotAsync();
-        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems);
+        var started = Stopwatch.GetTimestamp();
+        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems, _translations);
         var change = _committed.DiffTo(desired);
+        Log.Translated(logger, objects.Ingresses.Length, change.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         foreach (var problem in change.Problems)
         {
             Log.Rejected(logger, problem.Kind, problem.Namespace, problem.Name, problem.Source, string.Join("; ", problem.Reasons));
@@ -36,7 +40,9 @@ internal sealed partial class ConfigPublisher(IClusterClient client, IngressClas
 
         try
         {
+            started = Stopwatch.GetTimestamp();
             var result = await grain.CommitAsync(change, epoch);
+            Log.CommitTook(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (!result.Accepted)
             {
                 throw new SourceLeaseLostException($"the config grain refused term {epoch}: a later source term has committed");
@@ -59,6 +65,12 @@ internal sealed partial class ConfigPublisher(IClusterClient client, IngressClas
 
     private static partial class Log
     {
+        [LoggerMessage(302, LogLevel.Debug, "Translated {Ingresses} ingresses into {Items} changed items in {Milliseconds:0.0} ms")]
+        public static partial void Translated(ILogger logger, int ingresses, int items, double milliseconds);
+
+        [LoggerMessage(303, LogLevel.Debug, "Commit took {Milliseconds:0.0} ms")]
+        public static partial void CommitTook(ILogger logger, double milliseconds);
+
         [LoggerMessage(300, LogLevel.Warning, "Rejected {Kind} {Namespace}/{Name} from {Source}: {Reasons}")]
         public static partial void Rejected(ILogger logger, string kind, string @namespace, string name, string source, string reasons);
 

@@ -55,6 +55,7 @@ internal static class Objects
 internal sealed class IngressBuilder(string name, string ns)
 {
     private readonly List<V1IngressRule> _rules = [];
+    private readonly Dictionary<string, V1IngressRule> _rulesByHost = [];
     private V1IngressBackend? _default;
     private string? _class;
     private DateTime _created = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -101,10 +102,10 @@ internal sealed class IngressBuilder(string name, string ns)
 
     private IngressBuilder AddPath(string? host, V1HTTPIngressPath path)
     {
-        var rule = _rules.FirstOrDefault(r => r.Host == host);
-        if (rule is null)
+        if (!_rulesByHost.TryGetValue(host ?? string.Empty, out var rule))
         {
             rule = new V1IngressRule { Host = host, Http = new V1HTTPIngressRuleValue { Paths = [] } };
+            _rulesByHost[host ?? string.Empty] = rule;
             _rules.Add(rule);
         }
 

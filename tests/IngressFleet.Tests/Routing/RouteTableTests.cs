@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using IngressFleet.Model;
 using IngressFleet.Routing;
 using IngressFleet.Tests.Fixtures;
@@ -206,6 +207,51 @@ public sealed class RouteTableTests
             Assert.Equal($"s{i % 7}", table.Match($"h{i}.example.com", $"/svc/{i}/deep")?.Backend.Service);
             Assert.Null(table.Match($"h{i}.example.com", $"/svc/{i + 1}"));
         }
+    }
+
+    [Fact]
+    public void Update_AfterRandomChanges_EqualsAFullBuild()
+    {
+        // Random adds, edits and removals of Ingresses that share hosts, paths and default backends: after each
+        // step the incrementally updated table must be the table a full build gives.
+        var random = new Random(42);
+        string[] hosts = ["a.com", "b.com", "*.w.com", "x.w.com", ""];
+        string[] paths = ["/", "/a", "/a/b", "/c"];
+        var current = ImmutableDictionary<string, IngressRoutes>.Empty;
+        var table = RouteTable.Empty;
+        for (var step = 0; step < 400; step++)
+        {
+            var key = $"i{random.Next(12)}";
+            var next = random.Next(4) == 0
+                ? current.Remove($"default/{key}")
+                : current.SetItem($"default/{key}", RandomIngress(random, key, hosts, paths));
+            var changed = current.Keys.Union(next.Keys).Where(k => !Equals(current.GetValueOrDefault(k), next.GetValueOrDefault(k))).ToList();
+
+            table = RouteTableBuilder.Update(table, current, next, changed);
+            current = next;
+            var full = RouteTableBuilder.Build(current.Values);
+
+            Assert.Equal(full.Entries.AsEnumerable(), table.Entries.AsEnumerable());
+            Assert.Equal(full.Conflicts.AsEnumerable(), table.Conflicts.AsEnumerable());
+            Assert.Equal(full.DefaultBackend, table.DefaultBackend);
+            foreach (var probe in new[] { "a.com", "B.com", "y.w.com", "x.w.com", "other.org" })
+            {
+                Assert.Equal(full.Match(probe, "/a/b/c"), table.Match(probe, "/a/b/c"));
+            }
+        }
+    }
+
+    private static IngressRoutes RandomIngress(Random random, string name, string[] hosts, string[] paths)
+    {
+        var rules = Enumerable.Range(0, random.Next(0, 4))
+            .Select(_ => new RouteRule(
+                hosts[random.Next(hosts.Length)] is { Length: > 0 } h ? h : null,
+                paths[random.Next(paths.Length)],
+                random.Next(2) == 0 ? PathMatch.Exact : PathMatch.Prefix,
+                new BackendRef("default", $"s{random.Next(3)}", 80, null)))
+            .ToImmutableArray();
+        var fallback = random.Next(3) == 0 ? new BackendRef("default", "fallback", 80, null) : null;
+        return new IngressRoutes("default", name, DateTimeOffset.UnixEpoch.AddDays(random.Next(3)), rules, fallback);
     }
 
     private static RouteTable Build(IEnumerable<V1Ingress> ingresses) =>

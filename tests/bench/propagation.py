@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Config propagation benchmark (prints figures; not a test).
+
+For each table size (default 10, 1000 and 10000 routes) it starts a fresh fleet on this machine
+(redis-server and 3 silo processes, Release build), then makes CHANGES manifest changes, each adding or
+changing one route, and measures the time from the file write to every silo serving it (each silo's own
+port is polled). It also times a cold 4th silo from process start to serving the whole table, and reads
+each silo's memory (RSS). Results: a markdown table on stdout and a JSON file in artifacts/bench/.
+
+  python3 tests/bench/propagation.py [--sizes 10,1000,10000] [--changes 60]
+"""
+import argparse, http.client, json, os, platform, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
+sys.path.insert(0, os.path.dirname(__file__))
+import manifests
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+HOST_BIN = os.path.join(REPO, "src/IngressFleet.Host/bin/Release/net10.0/IngressFleet.Host")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def status(port, host, path="/", timeout=2.0):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": host})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    except OSError:
+        return None
+    finally:
+        conn.close()
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Fleet:
+    def __init__(self, folder, workdir):
+        self.folder, self.workdir, self.procs, self.silos = folder, workdir, [], []
+        self.redis_port = free_port()
+        self._start("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+
+    def _start(self, name, args):
+        log = open(os.path.join(self.workdir, f"{name}.log"), "w")
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append(proc)
+        return proc
+
+    def start_silo(self, name):
+        http_port, admin_port, silo_port, gateway_port = (free_port() for _ in range(4))
+        proc = self._start(name, [HOST_BIN, "--cluster", "redis", "--redis", f"127.0.0.1:{self.redis_port}", "--name", name,
+                                  "--manifests", self.folder, "--listen-address", "127.0.0.1",
+                                  "--http-port", str(http_port), "--admin-port", str(admin_port),
+                                  "--silo-port", str(silo_port), "--gateway-port", str(gateway_port),
+                                  "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning"])
+        silo = {"name": name, "proc": proc, "http": http_port, "admin": admin_port}
+        self.silos.append(silo)
+        return silo
+
+    def wait_ready(self, silo, timeout=300):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if silo["proc"].poll() is not None:
+                raise RuntimeError(f"{silo['name']} exited; see {self.workdir}/{silo['name']}.log")
+            conn = http.client.HTTPConnection("127.0.0.1", silo["admin"], timeout=2)
+            try:
+                conn.request("GET", "/healthz/ready")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            finally:
+                conn.close()
+            time.sleep(0.05)
+        raise RuntimeError(f"{silo['name']} not ready within {timeout} s")
+
+    def stop(self):
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+
+
+def wait_all_serve(silos, host, path, expect, timeout=30):
+    """Polls every silo until each answers `expect(status)`; returns the time when the last one did."""
+    done = {}
+
+    def poll(silo):
+        conn = http.client.HTTPConnection("127.0.0.1", silo["http"], timeout=2)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                conn.request("GET", path, headers={"Host": host})
+                response = conn.getresponse()
+                response.read()
+                if expect(response.status):
+                    done[silo["name"]] = time.perf_counter()
+                    return
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", silo["http"], timeout=2)
+            time.sleep(0.001)
+
+    threads = [threading.Thread(target=poll, args=(s,)) for s in silos]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    if len(done) != len(silos):
+        raise RuntimeError(f"change not served by every silo within {timeout} s")
+    return max(done.values())
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def run_size(routes, changes, workdir):
+    folder = os.path.join(workdir, f"manifests-{routes}")
+    manifests.write(folder, routes)
+    fleet = Fleet(folder, workdir)
+    try:
+        silos = [fleet.start_silo(f"silo-{i}") for i in (1, 2, 3)]
+        started = time.perf_counter()
+        for silo in silos:
+            fleet.wait_ready(silo)
+        host, path = manifests.request_for(routes - 1)
+        wait_all_serve(silos, host, path, lambda s: s != 404, timeout=120)
+        initial_load = time.perf_counter() - started
+
+        change_file = os.path.join(folder, "zz-change.yaml")
+        latencies = []
+        for i in range(changes):
+            change_host = f"change-{i}.bench.test"
+            text = manifests._ingress(f"change", [0], "bench", 80).replace('"h0.bench.test"', f'"{change_host}"')
+            written = time.perf_counter()
+            manifests.write_atomically(change_file, text + "\n")
+            served = wait_all_serve(silos, change_host, "/p0", lambda s: s != 404)
+            latencies.append((served - written) * 1000)
+            time.sleep(0.05)
+
+        # A cold silo joins the loaded fleet: from process start to serving the last route of the table.
+        cold_started = time.perf_counter()
+        cold = fleet.start_silo("silo-cold")
+        fleet.wait_ready(cold)
+        wait_all_serve([cold], host, path, lambda s: s != 404, timeout=120)
+        cold_seconds = time.perf_counter() - cold_started
+
+        memory = {s["name"]: round(rss_mib(s["proc"].pid), 1) for s in fleet.silos}
+        return {
+            "routes": routes,
+            "silos": 3,
+            "changes": changes,
+            "propagation_ms": {
+                "p50": round(percentile(latencies, 50), 1),
+                "p90": round(percentile(latencies, 90), 1),
+                "p99": round(percentile(latencies, 99), 1),
+                "max": round(max(latencies), 1),
+                "mean": round(statistics.mean(latencies), 1),
+            },
+            "fleet_start_to_serving_s": round(initial_load, 2),
+            "cold_silo_to_serving_s": round(cold_seconds, 2),
+            "rss_mib": memory,
+        }
+    finally:
+        fleet.stop()
+
+
+def machine():
+    model = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"cores": os.cpu_count(), "cpu": model, "kernel": platform.release()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,1000,10000")
+    parser.add_argument("--changes", type=int, default=60)
+    args = parser.parse_args()
+    if shutil.which("redis-server") is None:
+        sys.exit("redis-server is not installed (apt-get install redis-server)")
+    subprocess.run(["dotnet", "build", os.path.join(REPO, "src/IngressFleet.Host"), "-c", "Release", "-nologo", "-clp:ErrorsOnly"], check=True,
+                   stdout=subprocess.DEVNULL)
+
+    workdir = tempfile.mkdtemp(prefix="ingressfleet-bench-")
+    results = {"benchmark": "propagation", "machine": machine(), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "runs": []}
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"running {size} routes...", file=sys.stderr)
+        results["runs"].append(run_size(size, args.changes, workdir))
+
+    m = results["machine"]
+    print(f"\nConfig propagation, 3 silos + Redis on one machine ({m['cores']} cores, {m['cpu']}); {args.changes} changes per size\n")
+    print("| routes | p50 ms | p90 ms | p99 ms | max ms | fleet start to serving s | cold silo to serving s | RSS per silo MiB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in results["runs"]:
+        p = r["propagation_ms"]
+        rss = ", ".join(f"{v:.0f}" for v in r["rss_mib"].values())
+        print(f"| {r['routes']} | {p['p50']} | {p['p90']} | {p['p99']} | {p['max']} | {r['fleet_start_to_serving_s']} | {r['cold_silo_to_serving_s']} | {rss} |")
+    out_dir = os.path.join(REPO, "artifacts", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    out = os.path.join(out_dir, f"propagation-{time.strftime('%Y%m%d-%H%M%S')}.json")
+    with open(out, "w") as f:
+        json.dump(results, f, indent=2)
+    print(f"\nJSON: {out}\nlogs: {workdir}")
+
+
+if __name__ == "__main__":
+    main()
