@@ -66,6 +66,26 @@ public sealed class ChildProcess : IAsyncDisposable
         return found ?? throw new FileNotFoundException($"{fileName} is not installed; tests/run.sh installs it (apt-get install redis-server haproxy)");
     }
 
+    /// <summary>Waits until something accepts TCP connections on the loopback port, failing if this process exits first.</summary>
+    public async Task WaitAcceptingAsync(int port, TimeSpan timeout) =>
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                try
+                {
+                    await client.ConnectAsync("127.0.0.1", port);
+                    return true;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    Assert.False(HasExited, $"the process exited:\n{ReadLog()}");
+                    return false;
+                }
+            },
+            timeout,
+            $"a process accepting connections on port {port}");
+
     /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 
 namespace IngressFleet.Tests.Fixtures;
@@ -48,23 +47,7 @@ public sealed class HaproxyNlb : IAsyncDisposable
         var file = Path.Combine(Path.GetTempPath(), $"ingressfleet-haproxy-{Guid.NewGuid():N}.cfg");
         await File.WriteAllTextAsync(file, config.ToString());
         var process = ChildProcess.Start("haproxy", ["-db", "-f", file]);
-        await Eventually.HoldsAsync(
-            async () =>
-            {
-                using var client = new TcpClient();
-                try
-                {
-                    await client.ConnectAsync("127.0.0.1", port);
-                    return true;
-                }
-                catch (SocketException)
-                {
-                    Assert.False(process.HasExited, $"haproxy exited:\n{process.ReadLog()}");
-                    return false;
-                }
-            },
-            TimeSpan.FromSeconds(10),
-            "haproxy accepting connections");
+        await process.WaitAcceptingAsync(port, TimeSpan.FromSeconds(10));
         return new HaproxyNlb(process, file, port);
     }
 

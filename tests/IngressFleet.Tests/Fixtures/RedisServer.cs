@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 
 namespace IngressFleet.Tests.Fixtures;
 
@@ -25,23 +24,7 @@ public sealed class RedisServer : IAsyncDisposable
             "redis-server",
             ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Path.GetTempPath()]);
         var server = new RedisServer(process, port);
-        await Eventually.HoldsAsync(
-            async () =>
-            {
-                using var client = new TcpClient();
-                try
-                {
-                    await client.ConnectAsync("127.0.0.1", port);
-                    return true;
-                }
-                catch (SocketException)
-                {
-                    Assert.False(process.HasExited, $"redis-server exited:\n{process.ReadLog()}");
-                    return false;
-                }
-            },
-            TimeSpan.FromSeconds(10),
-            "redis-server accepting connections");
+        await process.WaitAcceptingAsync(port, TimeSpan.FromSeconds(10));
         return server;
     }
 
