@@ -9,39 +9,11 @@ each silo's memory (RSS). Results: a markdown table on stdout and a JSON file in
 
   python3 tests/bench/propagation.py [--sizes 10,1000,10000] [--changes 60]
 """
-import argparse, http.client, json, os, platform, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, os, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(__file__))
 import manifests
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-HOST_BIN = os.path.join(REPO, "src/IngressFleet.Host/bin/Release/net10.0/IngressFleet.Host")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def status(port, host, path="/", timeout=2.0):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Host": host})
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    except OSError:
-        return None
-    finally:
-        conn.close()
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from benchlib import HOST_BIN, REPO, free_port, machine, percentile, rss_mib
 
 
 class Fleet:
@@ -119,13 +91,6 @@ def wait_all_serve(silos, host, path, expect, timeout=30):
     return max(done.values())
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def run_size(routes, changes, workdir):
     folder = os.path.join(workdir, f"manifests-{routes}")
     manifests.write(folder, routes)
@@ -175,16 +140,6 @@ def run_size(routes, changes, workdir):
         }
     finally:
         fleet.stop()
-
-
-def machine():
-    model = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return {"cores": os.cpu_count(), "cpu": model, "kernel": platform.release()}
 
 
 def main():

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Proxy benchmark (prints figures; not a test).
+
+In one run, in front of the same Kestrel backend on 127.0.0.1, it loads with wrk (keep-alive, fixed
+concurrencies, rounds interleaved so each target runs once per round):
+  backend (direct)  the limit: the backend reached without a proxy
+  nginx             reverse proxy, upstream keep-alive, workers = cores given   (peers/nginx.conf)
+  haproxy           mode http, http-reuse always, threads = cores given         (peers/haproxy.cfg)
+  yarp              bare YARP app, one route, LoadFromMemory                     (BenchApps)
+  ingressfleet      IngressFleet standalone, one silo, one Ingress route
+then IngressFleet alone with 10, 1,000, 10,000 and 100,000 routes (wildcard and exact hosts, Exact and
+Prefix paths) under load spread over the whole table: throughput, p99, time from start to serving the
+table, and memory.
+
+CPU pinning (2 cores): wrk and the upstream backend share core 0; the proxy under test gets core 1 alone,
+and is configured for 1 core (nginx 1 worker, HAProxy 1 thread; .NET sees 1 processor). The direct
+baseline is a second backend instance on core 1, so every target is "what core 1 serves".
+
+  python3 tests/bench/proxies.py [--seconds 10] [--rounds 3] [--concurrency 32,256]
+                                 [--scale 10,1000,10000,100000] [--targets ...] [--no-scale]
+"""
+import argparse, json, os, statistics, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.dirname(__file__))
+import manifests
+from benchlib import BENCH_APPS_BIN, HOST_BIN, REPO, Processes, build_release, ensure_packages, free_port, machine, rss_mib, wait_http
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LOAD_CPU, PROXY_CPU, UPSTREAM_CPU = "0", "1", "0"
+HOST = "bench.test"
+
+# Every .NET process (backend, bare YARP, IngressFleet) alike: on one core the runtime waits 10 x 100 ms of
+# no new JIT activity before it promotes hot methods to optimized code, which a busy server rarely gets, so
+# it serves tier-0 code for a minute or more. 0 lets tiering start at once.
+DOTNET_ENV = {"DOTNET_TC_CallCountingDelayMs": "0"}
+
+
+def wrk(port, connections, seconds, script, script_args=(), host=HOST):
+    command = ["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
+               "-H", f"Host: {host}", "-s", script, f"http://127.0.0.1:{port}/"]
+    if script_args:
+        command += ["--", *script_args]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    result = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def fill(template, values):
+    with open(os.path.join(HERE, "peers", template)) as f:
+        text = f.read()
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def start_ingressfleet(procs, workdir, folder, name):
+    ports = [free_port() for _ in range(4)]
+    proc = procs.start(name, [HOST_BIN, "--manifests", folder, "--listen-address", "127.0.0.1",
+                              "--http-port", str(ports[0]), "--admin-port", str(ports[1]),
+                              "--silo-port", str(ports[2]), "--gateway-port", str(ports[3]),
+                              "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning"], cpus=PROXY_CPU, env=DOTNET_ENV)
+    return proc, ports[0]
+
+
+def start_targets(procs, workdir, upstream_port, wanted):
+    targets = {}
+    if "backend" in wanted:
+        port = free_port()
+        proc = procs.start("backend-direct", [BENCH_APPS_BIN, "backend", str(port)], cpus=PROXY_CPU, env=DOTNET_ENV)
+        targets["backend (direct)"] = (port, proc)
+    if "nginx" in wanted:
+        port = free_port()
+        conf = os.path.join(workdir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(fill("nginx.conf", {"WORKERS": 1, "PORT": port, "UPSTREAM_PORT": upstream_port, "RUN_DIR": workdir}))
+        targets["nginx"] = (port, procs.start("nginx", ["nginx", "-p", workdir, "-c", conf], cpus=PROXY_CPU))
+    if "haproxy" in wanted:
+        port = free_port()
+        cfg = os.path.join(workdir, "haproxy.cfg")
+        with open(cfg, "w") as f:
+            f.write(fill("haproxy.cfg", {"THREADS": 1, "PORT": port, "UPSTREAM_PORT": upstream_port}))
+        targets["haproxy"] = (port, procs.start("haproxy", ["haproxy", "-db", "-f", cfg], cpus=PROXY_CPU))
+    if "yarp" in wanted:
+        port = free_port()
+        targets["yarp"] = (port, procs.start("yarp", [BENCH_APPS_BIN, "yarp", str(port), f"http://127.0.0.1:{upstream_port}"], cpus=PROXY_CPU, env=DOTNET_ENV))
+    if "ingressfleet" in wanted:
+        folder = os.path.join(workdir, "one-route")
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "route.yaml"), "w") as f:
+            f.write(
+                "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: bench\nspec:\n  rules:\n"
+                f"    - host: {HOST}\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n"
+                "            backend:\n              service:\n                name: bench\n                port:\n                  number: 80\n")
+        with open(os.path.join(folder, "service.yaml"), "w") as f:
+            f.write(manifests.service("bench", 80, upstream_port) + "\n")
+        proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet")
+        targets["ingressfleet"] = (port, proc)
+    for name, (port, proc) in targets.items():
+        wait_http(port, HOST, ok=lambda s: s == 200, proc=proc)
+    return targets
+
+
+def warm_up(name, port, script, script_args=()):
+    """Loads a target in 5 s steps until two steps in a row agree within 5% (at most 90 s): .NET targets
+    reach steady state only once tiered JIT compilation has finished, which takes tens of seconds on one core."""
+    previous = None
+    for step in range(18):
+        rps = wrk(port, 32, 5, script, script_args)["rps"]
+        if previous is not None and abs(rps - previous) <= 0.05 * max(rps, previous) and step >= 2:
+            break
+        previous = rps
+    wrk(port, 256, 5, script, script_args)
+    print(f"warmed up {name}: {rps:.0f} rps after {(step + 1) * 5 + 5} s", file=sys.stderr)
+
+
+def summarize(samples):
+    rps = [s["rps"] for s in samples]
+    return {
+        "rps_median": statistics.median(rps), "rps_min": min(rps), "rps_max": max(rps),
+        "p50_ms": statistics.median(s["p50_us"] for s in samples) / 1000,
+        "p99_ms": statistics.median(s["p99_us"] for s in samples) / 1000,
+        "p999_ms": statistics.median(s["p999_us"] for s in samples) / 1000,
+        "errors": sum(s["errors"] + s["non2xx"] for s in samples),
+        "samples": samples,
+    }
+
+
+def compare(args, workdir, procs, upstream_port):
+    targets = start_targets(procs, workdir, upstream_port, args.targets.split(","))
+    for name, (port, _) in targets.items():
+        warm_up(name, port, os.path.join(HERE, "report.lua"))
+    samples = {(t, c): [] for t in targets for c in args.concurrency}
+    for round_ in range(1, args.rounds + 1):
+        for connections in args.concurrency:
+            for name, (port, _) in targets.items():
+                result = wrk(port, connections, args.seconds, os.path.join(HERE, "report.lua"))
+                samples[(name, connections)].append(result)
+                print(f"round {round_} c{connections} {name}: {result['rps']:.0f} rps, p99 {result['p99_us'] / 1000:.1f} ms", file=sys.stderr)
+    memory = {name: round(rss_mib(proc.pid), 1) for name, (_, proc) in targets.items()}
+    for _, proc in targets.values():
+        procs.stop(proc)
+    results = []
+    for connections in args.concurrency:
+        rows = {name: summarize(samples[(name, connections)]) for name in targets}
+        for name, row in rows.items():
+            row["vs_nginx"] = row["rps_median"] / rows["nginx"]["rps_median"] if "nginx" in rows else None
+            row["vs_yarp"] = row["rps_median"] / rows["yarp"]["rps_median"] if "yarp" in rows else None
+            results.append({"target": name, "connections": connections, "rss_mib": memory[name], **row})
+    return results
+
+
+def scale(args, workdir, procs, upstream_port):
+    results = []
+    for routes in args.scale:
+        folder = os.path.join(workdir, f"routes-{routes}")
+        manifests.write(folder, routes, endpoint_port=upstream_port)
+        step = max(1, routes // 1000)
+        requests_file = os.path.join(workdir, f"requests-{routes}.txt")
+        with open(requests_file, "w") as f:
+            for i in range(0, routes, step):
+                host, path = manifests.request_for(i)
+                f.write(f"{host} {path}\n")
+        started = time.perf_counter()
+        proc, port = start_ingressfleet(procs, workdir, folder, f"ingressfleet-{routes}")
+        last_host, last_path = manifests.request_for(routes - 1)
+        wait_http(port, last_host, last_path, ok=lambda s: s == 200, timeout=600, proc=proc)
+        load_seconds = time.perf_counter() - started
+        warm_up(f"{routes} routes", port, os.path.join(HERE, "spread.lua"), [requests_file])
+        samples = []
+        for _ in range(args.rounds):
+            samples.append(wrk(port, 32, args.seconds, os.path.join(HERE, "spread.lua"), [requests_file]))
+            print(f"{routes} routes: {samples[-1]['rps']:.0f} rps, p99 {samples[-1]['p99_us'] / 1000:.1f} ms", file=sys.stderr)
+        rss = rss_mib(proc.pid)
+        procs.stop(proc)
+        results.append({"routes": routes, "start_to_serving_s": round(load_seconds, 2), "rss_mib": round(rss, 1), **summarize(samples)})
+    base = results[0]
+    for r in results:
+        r["rps_vs_first"] = r["rps_median"] / base["rps_median"]
+        r["p99_vs_first"] = r["p99_ms"] / base["p99_ms"]
+        extra = (r["rss_mib"] - base["rss_mib"]) / ((r["routes"] - base["routes"]) / 10000) if r["routes"] > base["routes"] else None
+        r["mib_per_10k_routes"] = round(extra, 1) if extra is not None else None
+    return results
+
+
+def markdown(run):
+    m = run["machine"]
+    lines = [f"Machine: {m['cores']} cores, {m['cpu']}, kernel {m['kernel']}. wrk -t1 on core 0 with the upstream backend; "
+             f"the target alone on core 1. {run['rounds']} interleaved rounds of {run['seconds']} s; medians, rps range in brackets.", ""]
+    if run["compare"]:
+        lines += ["| target | conns | req/s (min–max) | p50 ms | p99 ms | p99.9 ms | vs nginx | vs YARP | errors | RSS MiB |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in run["compare"]:
+            ratio = lambda v: f"{v:.2f}" if v is not None else "–"
+            lines.append(f"| {r['target']} | {r['connections']} | {r['rps_median']:.0f} ({r['rps_min']:.0f}–{r['rps_max']:.0f}) | "
+                         f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['p999_ms']:.2f} | {ratio(r['vs_nginx'])} | {ratio(r['vs_yarp'])} | {r['errors']} | {r['rss_mib']:.0f} |")
+        lines.append("")
+    if run["scale"]:
+        lines += ["| routes | start to serving s | req/s (min–max), c32 | p99 ms | req/s vs first | p99 vs first | RSS MiB | MiB per 10k routes |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in run["scale"]:
+            per = f"{r['mib_per_10k_routes']:.1f}" if r["mib_per_10k_routes"] is not None else "–"
+            lines.append(f"| {r['routes']} | {r['start_to_serving_s']} | {r['rps_median']:.0f} ({r['rps_min']:.0f}–{r['rps_max']:.0f}) | "
+                         f"{r['p99_ms']:.2f} | {r['rps_vs_first']:.2f} | {r['p99_vs_first']:.2f} | {r['rss_mib']:.0f} | {per} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--concurrency", default="32,256")
+    parser.add_argument("--targets", default="backend,nginx,haproxy,yarp,ingressfleet")
+    parser.add_argument("--scale", default="10,1000,10000,100000")
+    parser.add_argument("--no-scale", action="store_true")
+    parser.add_argument("--no-compare", action="store_true")
+    args = parser.parse_args()
+    args.concurrency = [int(c) for c in args.concurrency.split(",")]
+    args.scale = [] if args.no_scale else [int(n) for n in args.scale.split(",")]
+
+    ensure_packages("nginx", "haproxy", "wrk")
+    build_release("src/IngressFleet.Host", "tests/bench/BenchApps")
+    workdir = tempfile.mkdtemp(prefix="ingressfleet-proxies-")
+    procs = Processes(workdir)
+    run = {"benchmark": "proxies", "machine": machine(), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+           "seconds": args.seconds, "rounds": args.rounds, "cpus": {"load": LOAD_CPU, "proxy": PROXY_CPU, "upstream": UPSTREAM_CPU},
+           "dotnet": "Server GC, concurrent, TieredPGO on, as built; DOTNET_TC_CallCountingDelayMs=0 for every .NET process"}
+    try:
+        upstream_port = free_port()
+        upstream = procs.start("upstream", [BENCH_APPS_BIN, "backend", str(upstream_port)], cpus=UPSTREAM_CPU, env=DOTNET_ENV)
+        wait_http(upstream_port, proc=upstream)
+        run["compare"] = [] if args.no_compare else compare(args, workdir, procs, upstream_port)
+        run["scale"] = scale(args, workdir, procs, upstream_port) if args.scale else []
+    finally:
+        procs.stop()
+
+    table = markdown(run)
+    print(table)
+    out_dir = os.path.join(REPO, "artifacts", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    with open(os.path.join(out_dir, f"proxies-{stamp}.json"), "w") as f:
+        json.dump(run, f, indent=2)
+    with open(os.path.join(out_dir, f"proxies-{stamp}.md"), "w") as f:
+        f.write(table + "\n")
+    print(f"\nJSON and markdown: {out_dir}/proxies-{stamp}.*  logs: {workdir}")
+
+
+if __name__ == "__main__":
+    main()
