@@ -13,7 +13,7 @@ import argparse, http.client, json, os, shutil, signal, statistics, subprocess, 
 sys.path.insert(0, os.path.dirname(__file__))
 import manifests
 
-from benchlib import HOST_BIN, REPO, free_port, machine, percentile, rss_mib
+from benchlib import HOST_BIN, REPO, build_release, free_port, machine, percentile, rss_mib
 
 
 class Fleet:
@@ -149,8 +149,7 @@ def main():
     args = parser.parse_args()
     if shutil.which("redis-server") is None:
         sys.exit("redis-server is not installed (apt-get install redis-server)")
-    subprocess.run(["dotnet", "build", os.path.join(REPO, "src/IngressFleet.Host"), "-c", "Release", "-nologo", "-clp:ErrorsOnly"], check=True,
-                   stdout=subprocess.DEVNULL)
+    build_release("src/IngressFleet.Host")
 
     workdir = tempfile.mkdtemp(prefix="ingressfleet-bench-")
     results = {"benchmark": "propagation", "machine": machine(), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "runs": []}
