@@ -13,7 +13,7 @@ import argparse, http.client, json, os, shutil, signal, statistics, subprocess, 
 sys.path.insert(0, os.path.dirname(__file__))
 import manifests
 
-from benchlib import HOST_BIN, REPO, build_release, free_port, machine, percentile, rss_mib
+from benchlib import HOST_BIN, REPO, build_release, free_port, machine, percentile, rss_mib, wait_http
 
 
 class Fleet:
@@ -40,21 +40,7 @@ class Fleet:
         return silo
 
     def wait_ready(self, silo, timeout=300):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if silo["proc"].poll() is not None:
-                raise RuntimeError(f"{silo['name']} exited; see {self.workdir}/{silo['name']}.log")
-            conn = http.client.HTTPConnection("127.0.0.1", silo["admin"], timeout=2)
-            try:
-                conn.request("GET", "/healthz/ready")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            finally:
-                conn.close()
-            time.sleep(0.05)
-        raise RuntimeError(f"{silo['name']} not ready within {timeout} s")
+        wait_http(silo["admin"], path="/healthz/ready", ok=lambda status: status == 200, timeout=timeout, proc=silo["proc"])
 
     def stop(self):
         for proc in reversed(self.procs):

@@ -1,5 +1,5 @@
 -- wrk script: cycles through "host path" lines of a file (wrk ... -s spread.lua -- FILE), so the load hits
--- routes spread over the whole table; prints the same JSON line as report.lua.
+-- routes spread over the whole table; prints report.lua's JSON line.
 local requests = {}
 local next_request = 0
 
@@ -15,10 +15,5 @@ request = function()
   return requests[next_request]
 end
 
-done = function(summary, latency, requests_)
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests":%d,"duration_us":%d,"errors":%d,"non2xx":%d,"p50_us":%d,"p99_us":%d,"p999_us":%d,"max_us":%d}\n',
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
-    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max))
-end
+-- The JSON report is report.lua's, loaded from this script's folder.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
