@@ -6,6 +6,8 @@ using IngressFleet.Demo;
 using IngressFleet.Fleet;
 using IngressFleet.Proxy;
 using IngressFleet.Sources;
+using IngressFleet.Telemetry;
+using OpenTelemetry.Metrics;
 using IngressFleet.Translation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -62,6 +64,11 @@ public static class IngressFleetHost
         services.AddSingleton<ProxyHandler>();
         services.AddSingleton(new IngressClassFilter(options.IngressClass, options.WatchIngressWithoutClass));
         services.AddSingleton<Readiness>();
+        services.AddSingleton<ProxyMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            // ASP.NET Core's per-request meters would measure every request a second time; ours covers it.
+            .AddMeter(ProxyMetrics.MeterName, "System.Runtime", "Microsoft.Orleans")
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddSingleton<GracefulShutdown>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownDelaySeconds + options.DrainTimeoutSeconds + 15));
         if (options.Demo)
@@ -90,7 +97,11 @@ public static class IngressFleetHost
             admin =>
             {
                 admin.UseRouting();
-                admin.UseEndpoints(AdminApi.Map);
+                admin.UseEndpoints(endpoints =>
+                {
+                    AdminApi.Map(endpoints);
+                    endpoints.MapPrometheusScrapingEndpoint("/metrics");
+                });
             });
         app.Run(app.Services.GetRequiredService<ProxyHandler>().InvokeAsync);
         return app;

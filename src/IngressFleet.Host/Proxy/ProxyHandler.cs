@@ -19,11 +19,13 @@ internal sealed partial class ProxyHandler : IDisposable
     private readonly HttpMessageInvoker _client;
     private readonly ILogger<ProxyHandler> _logger;
     private readonly Hosting.GracefulShutdown _shutdown;
+    private readonly Telemetry.ProxyMetrics _metrics;
 
-    public ProxyHandler(DataPlane dataPlane, IHttpForwarder forwarder, Hosting.GracefulShutdown shutdown, ILogger<ProxyHandler> logger)
+    public ProxyHandler(DataPlane dataPlane, IHttpForwarder forwarder, Hosting.GracefulShutdown shutdown, Telemetry.ProxyMetrics metrics, ILogger<ProxyHandler> logger)
     {
         _dataPlane = dataPlane;
         _shutdown = shutdown;
+        _metrics = metrics;
         _forwarder = forwarder;
         _logger = logger;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
@@ -39,8 +41,12 @@ internal sealed partial class ProxyHandler : IDisposable
         });
     }
 
+    /// <summary>The route label of requests that matched no rule.</summary>
+    private const string NoRoute = "(none)";
+
     public Task InvokeAsync(HttpContext context)
     {
+        var started = Stopwatch.GetTimestamp();
         var state = _dataPlane.Current;
         var request = context.Request;
         if (_shutdown.Draining)
@@ -53,25 +59,36 @@ internal sealed partial class ProxyHandler : IDisposable
         var route = state.Routes.Match(request.Host.Value, request.Path.Value);
         if (route is null)
         {
+            _metrics.Answered(started, NoRoute, NoRoute, StatusCodes.Status404NotFound);
             return RespondAsync(context, StatusCodes.Status404NotFound, "no Ingress rule matches this request");
         }
 
         if (!state.Backends.TryGetValue(route.BackendKey, out var pool) || pool.Pick() is not { } destination)
         {
+            _metrics.Answered(started, route.Ingress, route.BackendKey, StatusCodes.Status503ServiceUnavailable);
             return RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "the backend has no ready endpoint");
         }
 
-        return ForwardAsync(context, destination, route.BackendKey);
+        return ForwardAsync(context, destination, route);
     }
 
     public void Dispose() => _client.Dispose();
 
-    private async Task ForwardAsync(HttpContext context, string destination, string backend)
+    private async Task ForwardAsync(HttpContext context, string destination, Routing.RouteEntry route)
     {
-        var error = await _forwarder.SendAsync(context, destination, _client, RequestConfig, ForwardedHeadersTransformer.Instance);
-        if (error != ForwarderError.None)
+        var started = _metrics.Started(route.BackendKey);
+        var error = ForwarderError.None;
+        try
         {
-            Log.ForwardFailed(_logger, backend, destination, error, context.GetForwarderErrorFeature()?.Exception);
+            error = await _forwarder.SendAsync(context, destination, _client, RequestConfig, ForwardedHeadersTransformer.Instance);
+            if (error != ForwarderError.None)
+            {
+                Log.ForwardFailed(_logger, route.BackendKey, destination, error, context.GetForwarderErrorFeature()?.Exception);
+            }
+        }
+        finally
+        {
+            _metrics.Completed(started, route.Ingress, route.BackendKey, context.Response.StatusCode, error == ForwarderError.None ? null : error.ToString());
         }
     }
 
