@@ -58,6 +58,7 @@ public static class ConfigTranslator
             }
         }
 
+        cache?.EndPass();
         var resolver = new BackendResolver(objects);
         var backends = ImmutableDictionary.CreateBuilder<string, BackendEndpoints>(StringComparer.Ordinal);
         foreach (var backend in ingresses.Values.SelectMany(i => i.Backends))

@@ -1,6 +1,7 @@
 using IngressFleet.Model;
 using IngressFleet.Tests.Fixtures;
 using IngressFleet.Translation;
+using k8s.Models;
 
 namespace IngressFleet.Tests.Translation;
 
@@ -67,5 +68,20 @@ public sealed class ConfigTranslatorTests
         var second = ConfigTranslator.Translate(Objs(), IngressClassFilter.Default, RoutingConfig.Empty, []);
 
         Assert.True(first.DiffTo(second).IsEmpty);
+    }
+
+    [Fact]
+    public void Translate_WithCache_ReusesResultsForTheSameInstances_AndTranslatesNewOnes()
+    {
+        var cache = new IngressTranslationCache();
+        V1Ingress unchanged = Objects.Ingress("same").Rule("a.com", "/", "Prefix", "web", 80);
+        V1Ingress before = Objects.Ingress("edited").Rule("b.com", "/old", "Prefix", "web", 80);
+        V1Ingress after = Objects.Ingress("edited").Rule("b.com", "/new", "Prefix", "web", 80);
+
+        var first = ConfigTranslator.Translate(ClusterObjects.From([unchanged, before]), IngressClassFilter.Default, RoutingConfig.Empty, [], cache);
+        var second = ConfigTranslator.Translate(ClusterObjects.From([unchanged, after]), IngressClassFilter.Default, first, [], cache);
+
+        Assert.Same(first.Ingresses["default/same"], second.Ingresses["default/same"]);
+        Assert.Equal("/new", second.Ingresses["default/edited"].Rules.Single().Path);
     }
 }
