@@ -15,9 +15,6 @@ public sealed record RouteEntry(string? Host, string Path, PathMatch Match, Back
 {
     /// <summary><see cref="BackendRef.Key"/>, computed once.</summary>
     public string BackendKey { get; } = Backend.Key;
-
-    /// <summary>True for an Ingress's <c>spec.defaultBackend</c>.</summary>
-    public bool IsDefaultBackend => Path.Length == 0;
 }
 
 /// <summary>Two Ingresses claim the same host, path and path type (or both set a default backend); the older wins.</summary>

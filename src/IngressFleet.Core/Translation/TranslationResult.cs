@@ -4,10 +4,7 @@ namespace IngressFleet.Translation;
 
 /// <summary>Either a value or every error found on the way; never both.</summary>
 public sealed record TranslationResult<T>(T? Value, ImmutableArray<string> Errors)
-    where T : class
-{
-    public bool Succeeded => Value is not null;
-}
+    where T : class;
 
 public static class TranslationResult
 {

@@ -13,7 +13,6 @@ namespace IngressFleet.Demo;
 public sealed class EchoBackend : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private int _requests;
 
     private EchoBackend(string name, WebApplication app)
     {
@@ -25,9 +24,6 @@ public sealed class EchoBackend : IAsyncDisposable
 
     /// <summary>The port it listens on (the one asked for, or the one the OS chose for 0).</summary>
     public int Port { get; private set; }
-
-    /// <summary>How many requests it has answered.</summary>
-    public int RequestCount => Volatile.Read(ref _requests);
 
     public static async Task<EchoBackend> StartAsync(string name, int port = 0, IPAddress? address = null, CancellationToken cancellationToken = default)
     {
@@ -51,7 +47,6 @@ public sealed class EchoBackend : IAsyncDisposable
 
     private async Task AnswerAsync(HttpContext context)
     {
-        Interlocked.Increment(ref _requests);
         var request = context.Request;
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);

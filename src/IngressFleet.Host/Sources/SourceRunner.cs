@@ -97,7 +97,7 @@ internal sealed partial class SourceRunner(
         var cancellation = new CancellationTokenSource();
         var publisher = new ConfigPublisher(client, filter, epoch, loggers.CreateLogger<ConfigPublisher>());
         var task = Task.Run(() => RunSourceAsync(publisher, epoch, cancellation.Token), CancellationToken.None);
-        return new Term(epoch, publisher, cancellation, task);
+        return new Term(epoch, cancellation, task);
     }
 
     private async Task RunSourceAsync(ConfigPublisher publisher, long epoch, CancellationToken cancellationToken)
@@ -132,7 +132,7 @@ internal sealed partial class SourceRunner(
         term.Cancellation.Dispose();
     }
 
-    private sealed record Term(long Epoch, ConfigPublisher Publisher, CancellationTokenSource Cancellation, Task Task);
+    private sealed record Term(long Epoch, CancellationTokenSource Cancellation, Task Task);
 
     private static partial class Log
     {
