@@ -101,16 +101,17 @@ def start_targets(procs, workdir, upstream_port, wanted):
 
 
 def warm_up(name, port, script, script_args=()):
-    """Loads a target in 5 s steps until two steps in a row agree within 5% (at most 90 s): .NET targets
-    reach steady state only once tiered JIT compilation has finished, which takes tens of seconds on one core."""
-    previous = None
-    for step in range(18):
-        rps = wrk(port, 32, 5, script, script_args)["rps"]
-        if previous is not None and abs(rps - previous) <= 0.05 * max(rps, previous) and step >= 2:
+    """Loads a target in 5 s steps, at least 30 s, until three steps in a row agree within 5% (at most 120 s):
+    .NET targets reach steady state only once tiered JIT compilation has finished, which takes tens of
+    seconds on one core and longer after a start that parsed a large table."""
+    history = []
+    for _ in range(24):
+        history.append(wrk(port, 32, 5, script, script_args)["rps"])
+        last = history[-3:]
+        if len(history) >= 6 and max(last) - min(last) <= 0.05 * max(last):
             break
-        previous = rps
     wrk(port, 256, 5, script, script_args)
-    print(f"warmed up {name}: {rps:.0f} rps after {(step + 1) * 5 + 5} s", file=sys.stderr)
+    print(f"warmed up {name}: {history[-1]:.0f} rps after {len(history) * 5 + 5} s", file=sys.stderr)
 
 
 def summarize(samples):
