@@ -32,6 +32,7 @@ public sealed class ConfigIndex
 /// </remarks>
 internal sealed partial class ConfigGrain(
     [PersistentState("config", ConfigStreamNames.StorageName)] IPersistentState<ConfigIndex> index,
+    TimeProvider time,
     ILogger<ConfigGrain> logger) : Grain, IConfigGrain
 {
     /// <summary>Above this many items a delta carries no payload and proxies fetch the snapshot instead.</summary>
@@ -100,9 +101,13 @@ internal sealed partial class ConfigGrain(
         _current = next;
         Log.Committed(logger, next.Version, change.Count);
 
-        var delta = change.Count > MaxDeltaItems
+        var delta = (change.Count > MaxDeltaItems
             ? new ConfigDelta(previous, next.Version, ConfigChange.Empty) { SnapshotRequired = true }
-            : new ConfigDelta(previous, next.Version, change);
+            : new ConfigDelta(previous, next.Version, change)) with
+            {
+                TraceParent = System.Diagnostics.Activity.Current is { Recorded: true } activity ? activity.Id : null,
+                CommittedAt = time.GetUtcNow(),
+            };
         try
         {
             await _stream!.OnNextAsync(delta);

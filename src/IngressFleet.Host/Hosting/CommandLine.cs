@@ -23,6 +23,11 @@ internal static class CommandLine
         ["--demo"] = Key(nameof(IngressFleetOptions.Demo)),
         ["--silo-port"] = Key(nameof(IngressFleetOptions.SiloPort)),
         ["--gateway-port"] = Key(nameof(IngressFleetOptions.GatewayPort)),
+        ["--otlp-endpoint"] = Key(nameof(IngressFleetOptions.OtlpEndpoint)),
+        ["--otlp-protocol"] = Key(nameof(IngressFleetOptions.OtlpProtocol)),
+        ["--trace-sample-ratio"] = Key(nameof(IngressFleetOptions.TraceSampleRatio)),
+        ["--access-log"] = Key(nameof(IngressFleetOptions.AccessLog)),
+        ["--log-format"] = Key(nameof(IngressFleetOptions.LogFormat)),
     };
 
     private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--demo", "--watch-ingress-without-class" };

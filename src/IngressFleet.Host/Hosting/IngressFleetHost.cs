@@ -8,6 +8,7 @@ using IngressFleet.Proxy;
 using IngressFleet.Sources;
 using IngressFleet.Telemetry;
 using OpenTelemetry.Metrics;
+using System.Diagnostics;
 using IngressFleet.Translation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -64,11 +65,7 @@ public static class IngressFleetHost
         services.AddSingleton<ProxyHandler>();
         services.AddSingleton(new IngressClassFilter(options.IngressClass, options.WatchIngressWithoutClass));
         services.AddSingleton<Readiness>();
-        services.AddSingleton<ProxyMetrics>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            // ASP.NET Core's per-request meters would measure every request a second time; ours covers it.
-            .AddMeter(ProxyMetrics.MeterName, "System.Runtime", "Microsoft.Orleans")
-            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        TelemetrySetup.Configure(builder, options);
         services.AddSingleton<GracefulShutdown>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownDelaySeconds + options.DrainTimeoutSeconds + 15));
         if (options.Demo)
@@ -96,6 +93,17 @@ public static class IngressFleetHost
             context => context.Connection.LocalPort == adminPort,
             admin =>
             {
+                // Scrapes and health probes are not traffic: their server spans are never exported.
+                admin.Use((context, next) =>
+                {
+                    if (Activity.Current is { } activity)
+                    {
+                        activity.IsAllDataRequested = false;
+                        activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+                    }
+
+                    return next(context);
+                });
                 admin.UseRouting();
                 admin.UseEndpoints(endpoints =>
                 {

@@ -79,6 +79,29 @@ public sealed class IngressFleetOptions : IValidatableObject
     [Range(0, 3600)]
     public double DrainTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Where traces, metrics and logs are exported over OTLP (for example <c>http://otel-collector:4317</c>).
+    /// Export is off when neither this nor the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is set.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary>The OTLP transport: <c>Grpc</c> (port 4317) or <c>HttpProtobuf</c> (port 4318). Default Grpc.</summary>
+    public OtlpTransport OtlpProtocol { get; set; } = OtlpTransport.Grpc;
+
+    /// <summary>
+    /// The share of requests and config changes that start a trace here (0 to 1). A request that arrives
+    /// with a <c>traceparent</c> follows its caller's decision instead. Default 0.01.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double TraceSampleRatio { get; set; } = 0.01;
+
+    /// <summary>The access log: <c>stdout</c> (default), <c>off</c>, or a file path to append to.</summary>
+    [Required]
+    public string AccessLog { get; set; } = "stdout";
+
+    /// <summary>The format of the application log on stderr: <c>Simple</c> (one line per entry) or <c>Json</c>.</summary>
+    public LogFormat LogFormat { get; set; } = LogFormat.Simple;
+
     /// <summary>The silo name used when <see cref="Name"/> is not set.</summary>
     public string EffectiveName => string.IsNullOrEmpty(Name) ? $"silo-{SiloPort}" : Name;
 
@@ -126,6 +149,20 @@ public sealed class IngressFleetOptions : IValidatableObject
             yield return new ValidationResult("AntiEntropyInterval and ManifestPollInterval must be positive, ManifestDebounce not negative");
         }
     }
+}
+
+/// <summary>The OTLP exporter's transport.</summary>
+public enum OtlpTransport
+{
+    Grpc,
+    HttpProtobuf,
+}
+
+/// <summary>How the application log is written.</summary>
+public enum LogFormat
+{
+    Simple,
+    Json,
 }
 
 /// <summary>How silos form a fleet.</summary>

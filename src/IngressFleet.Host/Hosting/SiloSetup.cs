@@ -29,6 +29,9 @@ internal static class SiloSetup
     public static void Configure(ISiloBuilder silo, IngressFleetOptions options)
     {
         silo.Configure<SiloOptions>(o => o.SiloName = options.EffectiveName);
+
+        // Grain calls carry the caller's trace context, so a traced config change stays one trace across silos.
+        silo.AddActivityPropagation();
         if (options.Cluster == ClusterMode.Standalone)
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ClusterId, clusterId: options.ClusterId);

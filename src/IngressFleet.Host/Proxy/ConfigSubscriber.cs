@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using IngressFleet.Config;
 using IngressFleet.Hosting;
@@ -19,11 +21,13 @@ internal sealed partial class ConfigSubscriber : BackgroundService
     private readonly IOptions<Hosting.IngressFleetOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ConfigSubscriber> _logger;
+    private readonly Histogram<double> _propagationLag;
     private readonly Channel<ConfigDelta> _deltas = Channel.CreateUnbounded<ConfigDelta>(new() { SingleReader = true });
 
-    public ConfigSubscriber(IClusterClient client, DataPlane dataPlane, IOptions<Hosting.IngressFleetOptions> options, TimeProvider time, ILogger<ConfigSubscriber> logger)
+    public ConfigSubscriber(IClusterClient client, DataPlane dataPlane, IOptions<Hosting.IngressFleetOptions> options, TimeProvider time, IMeterFactory meters, ILogger<ConfigSubscriber> logger)
     {
         _client = client;
+        _propagationLag = Telemetry.ProxyMetrics.CreatePropagationLag(meters);
         _options = options;
         _time = time;
         _logger = logger;
@@ -68,18 +72,44 @@ internal sealed partial class ConfigSubscriber : BackgroundService
     {
         await foreach (var delta in _deltas.Reader.ReadAllAsync(stoppingToken))
         {
+            using var activity = StartApplyActivity(delta);
             try
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var started = Stopwatch.GetTimestamp();
                 var outcome = await Applier.ApplyAsync(delta, stoppingToken);
-                Log.DeltaHandled(_logger, delta.PreviousVersion, delta.Version, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                Log.DeltaHandled(_logger, delta.PreviousVersion, delta.Version, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                activity?.SetTag("ingressfleet.config.outcome", outcome.ToString());
+                if (outcome != DeltaOutcome.Ignored && delta.CommittedAt != default)
+                {
+                    var lag = _time.GetUtcNow() - delta.CommittedAt;
+                    if (lag >= TimeSpan.Zero)
+                    {
+                        _propagationLag.Record(lag.TotalSeconds);
+                    }
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The periodic check fetches the snapshot later; the last applied version keeps serving.
+                activity?.SetStatus(ActivityStatusCode.Error, e.Message);
                 Log.ApplyFailed(_logger, delta.Version, e);
             }
         }
+    }
+
+    /// <summary>A span in the commit's trace, when the commit was traced.</summary>
+    private Activity? StartApplyActivity(ConfigDelta delta)
+    {
+        if (delta.TraceParent is null || !ActivityContext.TryParse(delta.TraceParent, null, isRemote: true, out var parent))
+        {
+            return null;
+        }
+
+        var activity = Telemetry.Tracing.Source.StartActivity(Telemetry.Tracing.ApplySpan, ActivityKind.Consumer, parent);
+        activity?.SetTag("ingressfleet.silo", _options.Value.EffectiveName);
+        activity?.SetTag("ingressfleet.config.version", delta.Version);
+        activity?.SetTag("ingressfleet.config.previous_version", delta.PreviousVersion);
+        return activity;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -19,13 +19,13 @@ internal sealed partial class ProxyHandler : IDisposable
     private readonly HttpMessageInvoker _client;
     private readonly ILogger<ProxyHandler> _logger;
     private readonly Hosting.GracefulShutdown _shutdown;
-    private readonly Telemetry.ProxyMetrics _metrics;
+    private readonly Telemetry.RequestTelemetry _telemetry;
 
-    public ProxyHandler(DataPlane dataPlane, IHttpForwarder forwarder, Hosting.GracefulShutdown shutdown, Telemetry.ProxyMetrics metrics, ILogger<ProxyHandler> logger)
+    public ProxyHandler(DataPlane dataPlane, IHttpForwarder forwarder, Hosting.GracefulShutdown shutdown, Telemetry.RequestTelemetry telemetry, ILogger<ProxyHandler> logger)
     {
         _dataPlane = dataPlane;
         _shutdown = shutdown;
-        _metrics = metrics;
+        _telemetry = telemetry;
         _forwarder = forwarder;
         _logger = logger;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
@@ -37,16 +37,17 @@ internal sealed partial class ProxyHandler : IDisposable
             EnableMultipleHttp2Connections = true,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+
+            // Replaces the client's trace headers with the forward's own span, so the backend's span is
+            // its child; without an active span the client's headers pass through untouched.
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
         });
     }
 
-    /// <summary>The route label of requests that matched no rule.</summary>
-    private const string NoRoute = "(none)";
-
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        var body = _telemetry.Start(context);
         var state = _dataPlane.Current;
         var request = context.Request;
         if (_shutdown.Draining)
@@ -57,40 +58,36 @@ internal sealed partial class ProxyHandler : IDisposable
         }
 
         var route = state.Routes.Match(request.Host.Value, request.Path.Value);
-        if (route is null)
-        {
-            _metrics.Answered(started, NoRoute, NoRoute, StatusCodes.Status404NotFound);
-            return RespondAsync(context, StatusCodes.Status404NotFound, "no Ingress rule matches this request");
-        }
-
-        if (!state.Backends.TryGetValue(route.BackendKey, out var pool) || pool.Pick() is not { } destination)
-        {
-            _metrics.Answered(started, route.Ingress, route.BackendKey, StatusCodes.Status503ServiceUnavailable);
-            return RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "the backend has no ready endpoint");
-        }
-
-        return ForwardAsync(context, destination, route);
-    }
-
-    public void Dispose() => _client.Dispose();
-
-    private async Task ForwardAsync(HttpContext context, string destination, Routing.RouteEntry route)
-    {
-        var started = _metrics.Started(route.BackendKey);
+        string? destination = null;
         var error = ForwarderError.None;
         try
         {
-            error = await _forwarder.SendAsync(context, destination, _client, RequestConfig, ForwardedHeadersTransformer.Instance);
-            if (error != ForwarderError.None)
+            if (route is null)
             {
-                Log.ForwardFailed(_logger, route.BackendKey, destination, error, context.GetForwarderErrorFeature()?.Exception);
+                await RespondAsync(context, StatusCodes.Status404NotFound, "no Ingress rule matches this request");
+            }
+            else if (!state.Backends.TryGetValue(route.BackendKey, out var pool) || pool.Pick() is not { } picked)
+            {
+                await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "the backend has no ready endpoint");
+            }
+            else
+            {
+                destination = picked;
+                _telemetry.ForwardStarted(route);
+                error = await _forwarder.SendAsync(context, destination, _client, RequestConfig, ForwardedHeadersTransformer.Instance);
+                if (error != ForwarderError.None)
+                {
+                    Log.ForwardFailed(_logger, route.BackendKey, destination, error, context.GetForwarderErrorFeature()?.Exception);
+                }
             }
         }
         finally
         {
-            _metrics.Completed(started, route.Ingress, route.BackendKey, context.Response.StatusCode, error == ForwarderError.None ? null : error.ToString());
+            _telemetry.Completed(context, started, route, destination, error, body);
         }
     }
+
+    public void Dispose() => _client.Dispose();
 
     private static Task RespondAsync(HttpContext context, int status, string reason)
     {

@@ -38,10 +38,18 @@ internal sealed partial class ConfigPublisher(IClusterClient client, IngressClas
             return;
         }
 
+        // The root of the change's trace: the commit's grain calls and storage writes, and each silo's apply
+        // (through the traceparent the config grain puts on the stream), become its descendants.
+        using var activity = Telemetry.Tracing.Source.StartActivity(Telemetry.Tracing.PublishSpan, ActivityKind.Producer);
+        activity?.SetTag("ingressfleet.source.epoch", epoch);
+        activity?.SetTag("ingressfleet.config.ingresses", objects.Ingresses.Length);
+        activity?.SetTag("ingressfleet.config.changed_items", change.Count);
         try
         {
             started = Stopwatch.GetTimestamp();
             var result = await grain.CommitAsync(change, epoch);
+            activity?.SetTag("ingressfleet.config.version", result.Version);
+            activity?.SetTag("ingressfleet.config.accepted", result.Accepted);
             Log.CommitTook(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (!result.Accepted)
             {
@@ -55,8 +63,10 @@ internal sealed partial class ConfigPublisher(IClusterClient client, IngressClas
                 Log.Published(logger, result.Version, change.Ingresses.Length, change.RemovedIngresses.Length, change.Backends.Length, change.RemovedBackends.Length);
             }
         }
-        catch
+        catch (Exception e)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+
             // Whether the commit landed is unknown: compare with the grain's own state next time.
             _committed = null;
             throw;

@@ -5,74 +5,89 @@ using IngressFleet.Proxy;
 namespace IngressFleet.Telemetry;
 
 /// <summary>
-/// IngressFleet's own instruments, on the <see cref="MeterName"/> meter: request duration by route, backend
-/// and status class (its count is the request count: one instrument per request, not two), requests in
-/// flight per backend, upstream errors, and the config state. Nothing is recorded without a listener.
+/// IngressFleet's instruments on the <see cref="MeterName"/> meter. Per request: the semantic-convention
+/// <c>http.server.request.duration</c> (its count is the request count: one instrument per request, not
+/// two), with the Ingress and backend as attributes; requests in flight and upstream errors per backend.
+/// Per silo: the config version served and known, routes, rejected objects, propagation lag.
+/// Nothing is recorded without a listener.
 /// </summary>
-internal sealed class ProxyMetrics : IDisposable
+internal sealed class ProxyMetrics
 {
     public const string MeterName = "IngressFleet";
 
-    private static readonly string[] StatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+    public const string RouteTag = "ingressfleet.route";
+    public const string BackendTag = "ingressfleet.backend";
+
+    // Boxed once, so recording a status code allocates nothing.
+    private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(code => (object)code)];
 
     private readonly Meter _meter;
     private readonly Histogram<double> _duration;
     private readonly UpDownCounter<long> _inFlight;
     private readonly Counter<long> _upstreamErrors;
 
-    public ProxyMetrics(IMeterFactory meters, DataPlane dataPlane, ConfigSubscriber subscriber)
+    public ProxyMetrics(IMeterFactory meters, DataPlane dataPlane, ConfigSubscriber subscriber, AccessLog accessLog)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _meter = meters.Create(MeterName);
         _duration = _meter.CreateHistogram<double>(
-            "ingressfleet.proxy.request.duration",
+            "http.server.request.duration",
             "s",
-            "Time from the request's arrival to its response's end, by route (source Ingress), backend and status class.",
+            "Time from a proxied request's arrival to its response's end, by method, status code, route (source Ingress) and backend.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
-        _inFlight = _meter.CreateUpDownCounter<long>("ingressfleet.proxy.active_requests", "{request}", "Requests being forwarded, by backend.");
-        _upstreamErrors = _meter.CreateCounter<long>("ingressfleet.proxy.upstream_errors", "{error}", "Forwarding failures (connect, timeout, reset...), by backend and YARP error.");
+        _inFlight = _meter.CreateUpDownCounter<long>("ingressfleet.backend.active_requests", "{request}", "Requests being forwarded, by backend.");
+        _upstreamErrors = _meter.CreateCounter<long>("ingressfleet.backend.upstream_errors", "{error}", "Forwarding failures by backend and error.type (connect, timeout, reset...).");
         _meter.CreateObservableGauge("ingressfleet.config.version", () => dataPlane.Current.Version, "{version}", "The config version this silo serves.");
         _meter.CreateObservableGauge("ingressfleet.config.control_plane_version", () => subscriber.Applier.ControlPlaneVersion, "{version}", "The newest config version this silo knows the control plane has.");
         _meter.CreateObservableGauge("ingressfleet.config.rejected_objects", () => dataPlane.Current.Config.Problems.Count, "{object}", "Inputs rejected with a reason (files, objects).");
         _meter.CreateObservableGauge("ingressfleet.config.routes", () => dataPlane.Current.Routes.Entries.Length, "{route}", "Routes in the table this silo serves.");
+        _meter.CreateObservableCounter("ingressfleet.access_log.dropped", () => accessLog.Dropped, "{entry}", "Access log entries dropped because the writer fell behind.");
     }
 
-    public void Dispose() => _meter.Dispose();
+    /// <summary>
+    /// Time from a version's commit (the control plane's clock) to its apply (this silo's clock); made by the
+    /// <see cref="ConfigSubscriber"/>, which records it. The meter factory returns the same meter to both.
+    /// </summary>
+    public static Histogram<double> CreatePropagationLag(IMeterFactory meters) =>
+        meters.Create(MeterName).CreateHistogram<double>(
+            "ingressfleet.config.propagation_lag",
+            "s",
+            "Time from a config version's commit in the control plane to its apply on this silo.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
 
-    /// <summary>Marks a request to <paramref name="backend"/> as in flight; returns the timestamp to pass to <see cref="Completed"/>.</summary>
-    public long Started(string backend)
+    public void ForwardStarted(string backend)
     {
         if (_inFlight.Enabled)
         {
-            _inFlight.Add(1, new KeyValuePair<string, object?>("backend", backend));
+            _inFlight.Add(1, new KeyValuePair<string, object?>(BackendTag, backend));
         }
-
-        return Stopwatch.GetTimestamp();
     }
 
-    /// <summary>Records a forwarded request's outcome.</summary>
-    public void Completed(long started, string route, string backend, int status, string? upstreamError)
+    public void ForwardEnded(string backend, string? upstreamError)
     {
         if (_inFlight.Enabled)
         {
-            _inFlight.Add(-1, new KeyValuePair<string, object?>("backend", backend));
+            _inFlight.Add(-1, new KeyValuePair<string, object?>(BackendTag, backend));
         }
 
         if (upstreamError is not null && _upstreamErrors.Enabled)
         {
-            _upstreamErrors.Add(1, new("backend", backend), new("error", upstreamError));
+            _upstreamErrors.Add(1, new(BackendTag, backend), new("error.type", upstreamError));
         }
-
-        Answered(started, route, backend, status);
     }
 
-    /// <summary>Records a request answered without forwarding (404, 503) or after it.</summary>
-    public void Answered(long started, string route, string backend, int status)
+    public void RequestEnded(long started, string method, int status, string route, string backend)
     {
         if (_duration.Enabled)
         {
-            var statusClass = status is >= 100 and < 600 ? StatusClasses[(status / 100) - 1] : "other";
-            _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new("route", route), new("backend", backend), new("status_class", statusClass));
+            var tags = new TagList
+            {
+                { "http.request.method", method },
+                { "http.response.status_code", status is >= 0 and < 600 ? StatusCodes[status] : status },
+                { RouteTag, route },
+                { BackendTag, backend },
+            };
+            _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
         }
     }
 }

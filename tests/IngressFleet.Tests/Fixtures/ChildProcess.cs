@@ -27,7 +27,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static ChildProcess Start(string fileName, IEnumerable<string> args, string? workingDirectory = null)
+    public static ChildProcess Start(string fileName, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var logFile = Path.Combine(Path.GetTempPath(), $"ingressfleet-{Path.GetFileName(fileName)}-{Guid.NewGuid():N}.log");
         var info = new ProcessStartInfo(Which(fileName))
@@ -39,6 +39,11 @@ public sealed class ChildProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{fileName} did not start");

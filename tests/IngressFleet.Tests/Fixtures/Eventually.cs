@@ -8,11 +8,19 @@ internal static class Eventually
     public static async Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var clock = Stopwatch.StartNew();
+        await ValueAsync(async () => await condition() ? true : (bool?)null, timeout, what);
+        return clock.Elapsed;
+    }
+
+    /// <summary>Waits until <paramref name="observe"/> finds something (not null, not default), and returns it.</summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T?>> observe, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
         while (true)
         {
-            if (await condition())
+            if (await observe() is { } value && !EqualityComparer<T>.Default.Equals(value, default))
             {
-                return clock.Elapsed;
+                return value;
             }
 
             if (clock.Elapsed > timeout)

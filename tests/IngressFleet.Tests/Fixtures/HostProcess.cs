@@ -55,8 +55,10 @@ public sealed class HostProcess : IAsyncDisposable
 
     public static HostProcess Start(params string[] args) => Start(SiloPorts.Free(), args);
 
-    public static HostProcess Start(SiloPorts ports, params string[] args) =>
-        new(ChildProcess.Start(Path.Combine(AppContext.BaseDirectory, "IngressFleet.Host"), [.. args, .. ports.Args]), ports, args);
+    public static HostProcess Start(SiloPorts ports, params string[] args) => Start(ports, new Dictionary<string, string>(), args);
+
+    public static HostProcess Start(SiloPorts ports, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        new(ChildProcess.Start(Path.Combine(AppContext.BaseDirectory, "IngressFleet.Host"), [.. args, .. ports.Args], environment: environment), ports, args);
 
     public async Task WaitReadyAsync(TimeSpan timeout) =>
         await Eventually.HoldsAsync(

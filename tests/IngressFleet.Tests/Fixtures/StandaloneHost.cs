@@ -26,6 +26,9 @@ public sealed class StandaloneHost : IAsyncDisposable
 
     public string Folder { get; }
 
+    /// <summary>The access log, a file here so tests can read it (and it stays out of the test output).</summary>
+    public string AccessLogFile { get; private init; } = string.Empty;
+
     public int HttpsPort { get; }
 
     public HttpClient Proxy { get; }
@@ -35,6 +38,9 @@ public sealed class StandaloneHost : IAsyncDisposable
     public static async Task<StandaloneHost> StartAsync(params string[] extraArgs)
     {
         var folder = Directory.CreateTempSubdirectory("ingressfleet-test-").FullName;
+
+        // Outside the manifest folder, whose watcher would wake on every line.
+        var accessLog = Path.Combine(Path.GetTempPath(), $"ingressfleet-access-{Guid.NewGuid():N}.log");
         var ports = FreePorts.Take(5);
         string[] args =
         [
@@ -47,11 +53,12 @@ public sealed class StandaloneHost : IAsyncDisposable
             "--https-port", Text(ports[4]),
             "--Logging:LogLevel:Default=Warning",
             "--shutdown-delay", "0",
+            "--access-log", accessLog,
             .. extraArgs,
         ];
         var app = IngressFleetHost.Build(args);
         await app.StartAsync();
-        var host = new StandaloneHost(app, folder, ports[0], ports[4], ports[1]);
+        var host = new StandaloneHost(app, folder, ports[0], ports[4], ports[1]) { AccessLogFile = accessLog };
         await Eventually.HoldsAsync(async () => (await host.Admin.GetAsync("/healthz/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), "host ready");
         return host;
     }
@@ -91,6 +98,7 @@ public sealed class StandaloneHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Directory.Delete(Folder, recursive: true);
+        File.Delete(AccessLogFile);
     }
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);

@@ -17,12 +17,14 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly string _folder = Directory.CreateTempSubdirectory("ingressfleet-fleet-").FullName;
     private readonly List<HostProcess> _silos = [];
     private RedisServer _redis = null!;
+    private OtlpReceiver _otlp = null!;
     private EchoBackend _web = null!;
     private EchoBackend _api = null!;
 
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
+        _otlp = await OtlpReceiver.StartAsync();
         _web = await EchoBackend.StartAsync("web");
         _api = await EchoBackend.StartAsync("api");
         Write("apps.yaml",
@@ -44,6 +46,7 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         await _redis.DisposeAsync();
+        await _otlp.DisposeAsync();
         await _web.DisposeAsync();
         await _api.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
@@ -67,6 +70,7 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
         var propagated = await AllServeAsync(_silos, "second.test", "/", "api");
         output.WriteLine($"change served by all 3 silos {propagated.TotalMilliseconds:0} ms after the write");
         await FleetViewConvergedAsync(_silos[0], expectedSilos: 3);
+        await ChangeIsOneTraceAcrossTheFleetAsync(_silos[0]);
 
         // 2. SIGKILL the silo that hosts the config grain, under load through the NLB.
         var fleet = await _silos[0].AdminJsonAsync("/api/v1/fleet");
@@ -140,13 +144,42 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
 
     private HostProcess StartSilo(string name, SiloPorts ports) => HostProcess.Start(
         ports,
-        "--cluster", "redis",
-        "--redis", _redis.Endpoint,
-        "--name", name,
-        "--manifests", _folder,
-        "--shutdown-delay", "2",
-        "--drain-timeout", "10",
-        "--Logging:LogLevel:Default=Warning");
+        OtlpReceiver.FastExport,
+        [
+            .. _otlp.HostArgs,
+            "--access-log", "off",
+            "--cluster", "redis",
+            "--redis", _redis.Endpoint,
+            "--name", name,
+            "--manifests", _folder,
+            "--shutdown-delay", "2",
+            "--drain-timeout", "10",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+
+    /// <summary>The last change's trace: published by the source holder, applied on every silo, one trace id.</summary>
+    private async Task ChangeIsOneTraceAcrossTheFleetAsync(HostProcess silo)
+    {
+        var version = (await silo.AdminJsonAsync("/api/v1/status")).GetProperty("version").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var trace = await Eventually.ValueAsync(
+            () =>
+            {
+                var publish = _otlp.Spans.FirstOrDefault(s => s.Name == "ingressfleet.config.publish" && s.Attribute("ingressfleet.config.version") == version);
+                var spans = publish is null ? [] : _otlp.Trace(publish.TraceId).ToList();
+                var appliedOn = spans.Where(s => s.Name == "ingressfleet.config.apply").Select(s => s.ServiceInstance).Distinct().Count();
+                return Task.FromResult(appliedOn == 3 ? spans : null);
+            },
+            Converge,
+            $"the change to version {version} traced from its publish to its apply on all 3 silos");
+        foreach (var group in trace.GroupBy(s => s.ServiceInstance))
+        {
+            output.WriteLine($"trace {trace[0].TraceId} on {group.Key}: {string.Join(", ", group.Select(s => s.Name).Distinct())}");
+        }
+
+        var ids = trace.Select(s => s.SpanId).ToHashSet();
+        Assert.All(trace.Where(s => s.Name == "ingressfleet.config.apply"), s => Assert.Contains(s.ParentSpanId!, ids));
+        Assert.Contains(trace, s => s.Name.Contains("CommitAsync", StringComparison.Ordinal) && s.Kind == OtlpSpan.Server);
+    }
 
     private void Write(string file, params object[] objects)
     {

@@ -241,4 +241,28 @@ public sealed class StandaloneHostTests(StandaloneHostFixture fixture, ITestOutp
         Assert.Equal(HttpStatusCode.BadRequest, badHostResponse.StatusCode);
         Assert.StartsWith("alpha-", await _host.WhoAnswersAsync("alpha.test", "/"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AccessLog_ToAFile_HasOneJsonLinePerRequest_IncludingUnmatchedOnes()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        Assert.Equal("beta", await _host.WhoAnswersAsync("alpha.test", "/beta"));
+        Assert.Equal("404", await _host.WhoAnswersAsync("nowhere.test", $"/{marker}"));
+        var entry = await Eventually.ValueAsync(
+            () => Task.FromResult(ReadAccessLog().FirstOrDefault(e => e.GetProperty("path").GetString() == $"/{marker}")),
+            TimeSpan.FromSeconds(5),
+            "the unmatched request logged");
+        Assert.Equal(404, entry.GetProperty("status").GetInt32());
+        Assert.Equal("nowhere.test", entry.GetProperty("host").GetString());
+        Assert.False(entry.TryGetProperty("route", out _));
+        Assert.True(entry.GetProperty("bytes").GetInt64() > 0);
+        Assert.Contains(ReadAccessLog(), e => e.GetProperty("path").GetString() == "/beta" && e.GetProperty("route").GetString() == "default/base");
+    }
+
+    private IEnumerable<System.Text.Json.JsonElement> ReadAccessLog()
+    {
+        using var stream = new FileStream(_host.AccessLogFile, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+        var lines = new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return [.. lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)];
+    }
 }
