@@ -7,12 +7,14 @@
 #   deploy/local/fleet.sh down      stop exactly what 'up' started (PIDs from the run folder)
 #
 # Environment: RUN_DIR (default run/fleet), MANIFESTS (default deploy/local/demo), FRONT_PORT (default 8080),
-# REDIS_PORT (default 6390). Silo i listens on HTTP 8100+i, admin 9100+i, silo 11110+i, gateway 30010+i.
+# REDIS_PORT (default 6390). Silo i listens on HTTP 8100+i, HTTPS 8400+i, admin 9100+i, silo 11110+i,
+# gateway 30010+i; HAProxy passes TLS through on the front port + 1 (as an NLB on 443 would).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 run=${RUN_DIR:-$repo/run/fleet}
 manifests=${MANIFESTS:-$repo/deploy/local/demo}
 front=${FRONT_PORT:-8080}
+front_tls=$((front + 1))
 redis_port=${REDIS_PORT:-6390}
 host_bin=$repo/src/IngressFleet.Host/bin/Release/net10.0/IngressFleet.Host
 # Let the JIT optimize hot code at once instead of after 100 ms (x10 on one core) of no new JIT activity.
@@ -45,7 +47,7 @@ up() {
   for i in $(seq 1 "$n"); do
     start "silo-$i" "$host_bin" --cluster redis --redis "127.0.0.1:$redis_port" --name "silo-$i" \
       --manifests "$manifests" --listen-address 127.0.0.1 --http-port $((8100 + i)) --admin-port $((9100 + i)) \
-      --silo-port $((11110 + i)) --gateway-port $((30010 + i)) --shutdown-delay 2 --drain-timeout 10
+      --https-port $((8400 + i)) --https-redirect-port "$front_tls" --silo-port $((11110 + i)) --gateway-port $((30010 + i)) --shutdown-delay 2 --drain-timeout 10
   done
 
   {
@@ -65,6 +67,16 @@ up() {
     echo "  default-server inter 500ms fall 2 rise 2"
     for i in $(seq 1 "$n"); do
       echo "  server silo-$i 127.0.0.1:$((8100 + i)) check port $((9100 + i))"
+    done
+    echo "frontend nlb-tls"
+    echo "  bind 127.0.0.1:$front_tls"
+    echo "  default_backend silos-tls"
+    echo "backend silos-tls"
+    echo "  balance roundrobin"
+    echo "  option httpchk GET /healthz/ready"
+    echo "  default-server inter 500ms fall 2 rise 2"
+    for i in $(seq 1 "$n"); do
+      echo "  server silo-$i 127.0.0.1:$((8400 + i)) check port $((9100 + i))"
     done
   } >"$run/haproxy.cfg"
   start haproxy haproxy -db -f "$run/haproxy.cfg"

@@ -33,7 +33,7 @@ class Fleet:
         proc = self._start(name, [HOST_BIN, "--cluster", "redis", "--redis", f"127.0.0.1:{self.redis_port}", "--name", name,
                                   "--manifests", self.folder, "--listen-address", "127.0.0.1",
                                   "--http-port", str(http_port), "--admin-port", str(admin_port),
-                                  "--silo-port", str(silo_port), "--gateway-port", str(gateway_port),
+                                  "--silo-port", str(silo_port), "--gateway-port", str(gateway_port), "--https-port", "0",
                                   "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning"])
         silo = {"name": name, "proc": proc, "http": http_port, "admin": admin_port}
         self.silos.append(silo)

@@ -7,7 +7,8 @@ concurrencies, rounds interleaved so each target runs once per round):
   nginx             reverse proxy, upstream keep-alive, workers = cores given   (peers/nginx.conf)
   haproxy           mode http, http-reuse always, threads = cores given         (peers/haproxy.cfg)
   yarp              bare YARP app, one route, LoadFromMemory                     (BenchApps)
-  ingressfleet      IngressFleet standalone, one silo, one Ingress route
+  ingressfleet      IngressFleet standalone, one silo, one Ingress route, access log off (as nginx's here)
+  ingressfleet-accesslog  the same with the default access log (JSON lines on stdout, into a file)
 then IngressFleet alone with 10, 1,000, 10,000 and 100,000 routes (wildcard and exact hosts, Exact and
 Prefix paths) under load spread over the whole table: throughput, p99, time from start to serving the
 table, and memory.
@@ -53,12 +54,13 @@ def fill(template, values):
     return text
 
 
-def start_ingressfleet(procs, workdir, folder, name):
+def start_ingressfleet(procs, workdir, folder, name, extra_args=("--access-log", "off")):
     ports = [free_port() for _ in range(4)]
     proc = procs.start(name, [HOST_BIN, "--manifests", folder, "--listen-address", "127.0.0.1",
                               "--http-port", str(ports[0]), "--admin-port", str(ports[1]),
                               "--silo-port", str(ports[2]), "--gateway-port", str(ports[3]),
-                              "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning"], cpus=PROXY_CPU, env=DOTNET_ENV)
+                              "--https-port", "0", "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning", *extra_args],
+                       cpus=PROXY_CPU, env=DOTNET_ENV)
     return proc, ports[0]
 
 
@@ -83,7 +85,7 @@ def start_targets(procs, workdir, upstream_port, wanted):
     if "yarp" in wanted:
         port = free_port()
         targets["yarp"] = (port, procs.start("yarp", [BENCH_APPS_BIN, "yarp", str(port), f"http://127.0.0.1:{upstream_port}"], cpus=PROXY_CPU, env=DOTNET_ENV))
-    if "ingressfleet" in wanted:
+    if "ingressfleet" in wanted or "ingressfleet-accesslog" in wanted:
         folder = os.path.join(workdir, "one-route")
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, "route.yaml"), "w") as f:
@@ -93,8 +95,13 @@ def start_targets(procs, workdir, upstream_port, wanted):
                 "            backend:\n              service:\n                name: bench\n                port:\n                  number: 80\n")
         with open(os.path.join(folder, "service.yaml"), "w") as f:
             f.write(manifests.service("bench", 80, upstream_port) + "\n")
-        proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet")
-        targets["ingressfleet"] = (port, proc)
+        if "ingressfleet" in wanted:
+            proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet")
+            targets["ingressfleet"] = (port, proc)
+        if "ingressfleet-accesslog" in wanted:
+            # The default access log (JSON lines on stdout), here into the process's log file.
+            proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet-accesslog", extra_args=())
+            targets["ingressfleet-accesslog"] = (port, proc)
     for name, (port, proc) in targets.items():
         wait_http(port, HOST, ok=lambda s: s == 200, proc=proc)
     return targets

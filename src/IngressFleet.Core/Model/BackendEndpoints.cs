@@ -23,10 +23,15 @@ public sealed record BackendEndpoints(BackendRef Backend, ImmutableArray<Destina
 {
     public string Key => Backend.Key;
 
+    /// <summary>The Service port speaks TLS (named <c>https</c>, or 443): HTTPS unless an Ingress says otherwise.</summary>
+    [Id(0)]
+    public bool Tls { get; init; }
+
     public bool Equals(BackendEndpoints? other) =>
         ReferenceEquals(this, other) || (other is not null
         && Backend == other.Backend
         && Problem == other.Problem
+        && Tls == other.Tls
         && Destinations.AsSpan().SequenceEqual(other.Destinations.AsSpan()));
 
     public override int GetHashCode() => HashCode.Combine(Backend, Problem, Destinations.Length);

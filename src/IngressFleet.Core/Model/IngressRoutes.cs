@@ -22,6 +22,18 @@ public sealed record IngressRoutes(
     /// <summary><c>namespace/name</c>.</summary>
     public string Key => ObjectKeys.Of(Namespace, Name);
 
+    /// <summary>Its <c>spec.tls</c>: which hosts are served over HTTPS, with which Secret's certificate.</summary>
+    [Id(0)]
+    public ImmutableArray<TlsBinding> Tls { get; init; } = [];
+
+    /// <summary>What its annotations set.</summary>
+    [Id(1)]
+    public IngressOptions Options { get; init; } = IngressOptions.Default;
+
+    /// <summary>True when a <c>spec.tls</c> entry names <paramref name="host"/> (exactly, or by a wildcard covering it).</summary>
+    public bool HasTlsFor(string? host) =>
+        host is not null && Tls.Any(t => t.Hosts.Any(h => Routing.HostName.Covers(h, host)));
+
     /// <summary>Every backend this Ingress refers to, the default backend included.</summary>
     public IEnumerable<BackendRef> Backends =>
         DefaultBackend is null ? Rules.Select(r => r.Backend) : Rules.Select(r => r.Backend).Append(DefaultBackend);
@@ -32,7 +44,9 @@ public sealed record IngressRoutes(
         && Name == other.Name
         && CreatedAt == other.CreatedAt
         && Equals(DefaultBackend, other.DefaultBackend)
-        && Rules.AsSpan().SequenceEqual(other.Rules.AsSpan()));
+        && Options == other.Options
+        && Rules.AsSpan().SequenceEqual(other.Rules.AsSpan())
+        && Tls.AsSpan().SequenceEqual(other.Tls.AsSpan()));
 
     public override int GetHashCode() => HashCode.Combine(Namespace, Name, CreatedAt, Rules.Length);
 }

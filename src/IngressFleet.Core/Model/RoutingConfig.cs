@@ -13,20 +13,28 @@ public sealed record ConfigChange(
     ImmutableArray<BackendEndpoints> Backends,
     ImmutableArray<string> RemovedBackends,
     ImmutableArray<ObjectProblem> Problems,
-    ImmutableArray<string> RemovedProblems)
+    ImmutableArray<string> RemovedProblems,
+    ImmutableArray<TlsCertificate> Certificates,
+    ImmutableArray<string> RemovedCertificates)
 {
-    public static ConfigChange Empty { get; } = new([], [], [], [], [], []);
+    public static ConfigChange Empty { get; } = new([], [], [], [], [], [], [], []);
 
     public bool IsEmpty =>
         Ingresses.IsEmpty && RemovedIngresses.IsEmpty && Backends.IsEmpty
-        && RemovedBackends.IsEmpty && Problems.IsEmpty && RemovedProblems.IsEmpty;
+        && RemovedBackends.IsEmpty && Problems.IsEmpty && RemovedProblems.IsEmpty
+        && Certificates.IsEmpty && RemovedCertificates.IsEmpty;
+
+    /// <summary>True when certificates or Ingresses (whose <c>spec.tls</c> binds hosts to certificates) changed.</summary>
+    public bool TouchesTls => !Certificates.IsEmpty || !RemovedCertificates.IsEmpty || !Ingresses.IsEmpty || !RemovedIngresses.IsEmpty;
 
     /// <summary>True when only backends changed: the route table can be kept, only destinations move.</summary>
     public bool TouchesOnlyBackends =>
-        Ingresses.IsEmpty && RemovedIngresses.IsEmpty && Problems.IsEmpty && RemovedProblems.IsEmpty;
+        Ingresses.IsEmpty && RemovedIngresses.IsEmpty && Problems.IsEmpty && RemovedProblems.IsEmpty
+        && Certificates.IsEmpty && RemovedCertificates.IsEmpty;
 
     public int Count =>
-        Ingresses.Length + RemovedIngresses.Length + Backends.Length + RemovedBackends.Length + Problems.Length + RemovedProblems.Length;
+        Ingresses.Length + RemovedIngresses.Length + Backends.Length + RemovedBackends.Length + Problems.Length + RemovedProblems.Length
+        + Certificates.Length + RemovedCertificates.Length;
 }
 
 /// <summary>A change published on the config stream: it turns <see cref="PreviousVersion"/> into <see cref="Version"/>.</summary>
@@ -59,20 +67,23 @@ public sealed record RoutingConfig(
     long Version,
     ImmutableDictionary<string, IngressRoutes> Ingresses,
     ImmutableDictionary<string, BackendEndpoints> Backends,
-    ImmutableDictionary<string, ObjectProblem> Problems)
+    ImmutableDictionary<string, ObjectProblem> Problems,
+    ImmutableDictionary<string, TlsCertificate> Certificates)
 {
     public static RoutingConfig Empty { get; } = new(
         0,
         ImmutableDictionary<string, IngressRoutes>.Empty.WithComparers(StringComparer.Ordinal),
         ImmutableDictionary<string, BackendEndpoints>.Empty.WithComparers(StringComparer.Ordinal),
-        ImmutableDictionary<string, ObjectProblem>.Empty.WithComparers(StringComparer.Ordinal));
+        ImmutableDictionary<string, ObjectProblem>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableDictionary<string, TlsCertificate>.Empty.WithComparers(StringComparer.Ordinal));
 
     /// <summary>Applies a change and stamps the result with <paramref name="version"/>.</summary>
     public RoutingConfig Apply(ConfigChange change, long version) => new(
         version,
         Ingresses.RemoveRange(change.RemovedIngresses).SetItems(change.Ingresses.Select(i => KeyValuePair.Create(i.Key, i))),
         Backends.RemoveRange(change.RemovedBackends).SetItems(change.Backends.Select(b => KeyValuePair.Create(b.Key, b))),
-        Problems.RemoveRange(change.RemovedProblems).SetItems(change.Problems.Select(p => KeyValuePair.Create(p.Key, p))));
+        Problems.RemoveRange(change.RemovedProblems).SetItems(change.Problems.Select(p => KeyValuePair.Create(p.Key, p))),
+        Certificates.RemoveRange(change.RemovedCertificates).SetItems(change.Certificates.Select(c => KeyValuePair.Create(c.Key, c))));
 
     /// <summary>
     /// Applies a delta that starts at this version. Returns null when it does not (a gap or a stale
@@ -87,7 +98,8 @@ public sealed record RoutingConfig(
         var (ingresses, removedIngresses) = Diff(Ingresses, desired.Ingresses);
         var (backends, removedBackends) = Diff(Backends, desired.Backends);
         var (problems, removedProblems) = Diff(Problems, desired.Problems);
-        return new ConfigChange(ingresses, removedIngresses, backends, removedBackends, problems, removedProblems);
+        var (certificates, removedCertificates) = Diff(Certificates, desired.Certificates);
+        return new ConfigChange(ingresses, removedIngresses, backends, removedBackends, problems, removedProblems, certificates, removedCertificates);
     }
 
     private static (ImmutableArray<T> Upserts, ImmutableArray<string> Removals) Diff<T>(

@@ -1,7 +1,7 @@
 namespace IngressFleet.Routing;
 
 /// <summary>Host header handling for matching.</summary>
-internal static class HostName
+public static class HostName
 {
     /// <summary>
     /// The host part of a Host header: without the <c>:port</c>, brackets kept for IPv6 literals, and
@@ -32,5 +32,17 @@ internal static class HostName
     {
         var dot = host.IndexOf('.');
         return dot <= 0 || dot == host.Length - 1 ? default : host[(dot + 1)..];
+    }
+
+    /// <summary>
+    /// True when the name <paramref name="pattern"/> (a host, or <c>*.suffix</c> covering exactly one label)
+    /// covers <paramref name="host"/>; case-insensitive.
+    /// </summary>
+    public static bool Covers(string pattern, ReadOnlySpan<char> host)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        return pattern.StartsWith("*.", StringComparison.Ordinal)
+            ? WildcardSuffix(host).Equals(pattern.AsSpan(2), StringComparison.OrdinalIgnoreCase)
+            : host.Equals(pattern, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -15,6 +15,12 @@ public sealed record RouteEntry(string? Host, string Path, PathMatch Match, Back
 {
     /// <summary><see cref="BackendRef.Key"/>, computed once.</summary>
     public string BackendKey { get; } = Backend.Key;
+
+    /// <summary>What the source Ingress's annotations set.</summary>
+    public IngressOptions Options { get; init; } = IngressOptions.Default;
+
+    /// <summary>Plain-HTTP requests get a 308 to HTTPS: the Ingress serves this rule's host with TLS and does not turn redirects off.</summary>
+    public bool RedirectToHttps { get; init; }
 }
 
 /// <summary>Two Ingresses claim the same host, path and path type (or both set a default backend); the older wins.</summary>

@@ -46,7 +46,7 @@ public sealed class RouteTable
 
         // Oldest first, as everywhere: the same input gives the same winner on every silo.
         var ordered = defaultBackendCandidates.Values.OrderBy(i => i, IngressAge.Instance).ToList();
-        DefaultBackend = ordered.Count == 0 ? null : new RouteEntry(null, string.Empty, PathMatch.Prefix, ordered[0].DefaultBackend!, ordered[0].Key);
+        DefaultBackend = ordered.Count == 0 ? null : new RouteEntry(null, string.Empty, PathMatch.Prefix, ordered[0].DefaultBackend!, ordered[0].Key) { Options = ordered[0].Options };
         var defaultConflicts = ordered.Skip(1)
             .Select(i => new RouteConflict("*", string.Empty, PathMatch.Prefix, ordered[0].Key, i.Key))
             .ToImmutableArray();
@@ -114,7 +114,7 @@ public sealed class RouteTable
 }
 
 /// <summary>Ingresses oldest first (creation time, then namespace, then name): the order that decides conflicts.</summary>
-internal sealed class IngressAge : IComparer<IngressRoutes>
+public sealed class IngressAge : IComparer<IngressRoutes>
 {
     public static IngressAge Instance { get; } = new();
 

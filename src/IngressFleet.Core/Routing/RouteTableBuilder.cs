@@ -127,7 +127,11 @@ public static class RouteTableBuilder
 
             foreach (var rule in rules[host])
             {
-                var entry = new RouteEntry(rule.Host, rule.Path, rule.Match, rule.Backend, ingress.Key);
+                var entry = new RouteEntry(rule.Host, rule.Path, rule.Match, rule.Backend, ingress.Key)
+                {
+                    Options = ingress.Options,
+                    RedirectToHttps = ingress.Options.SslRedirect && ingress.HasTlsFor(rule.Host),
+                };
                 if (index.AddOrGetExisting(entry) is { } winner)
                 {
                     conflicts.Add(new RouteConflict(rule.Host ?? "*", rule.Path, rule.Match, winner.Ingress, ingress.Key));

@@ -63,11 +63,12 @@ public sealed class BackendResolver
             return new BackendEndpoints(backend, [], $"service {serviceKey} has no port {wanted}");
         }
 
+        var tls = SpeaksTls(port);
         if (service.Spec?.Type == "ExternalName")
         {
             return string.IsNullOrEmpty(service.Spec.ExternalName)
                 ? new BackendEndpoints(backend, [], $"service {serviceKey} is of type ExternalName without externalName")
-                : new BackendEndpoints(backend, [new Destination(service.Spec.ExternalName, port.Port)], null);
+                : new BackendEndpoints(backend, [new Destination(service.Spec.ExternalName, port.Port)], null) { Tls = tls };
         }
 
         var destinations = new SortedSet<Destination>(DestinationOrder.Instance);
@@ -83,8 +84,14 @@ public sealed class BackendResolver
             AddFromEndpoints(endpoints, port, destinations);
         }
 
-        return new BackendEndpoints(backend, [.. destinations], null);
+        return new BackendEndpoints(backend, [.. destinations], null) { Tls = tls };
     }
+
+    /// <summary>A Service port named <c>https</c>, numbered 443 or with appProtocol <c>https</c> is spoken to over TLS.</summary>
+    private static bool SpeaksTls(V1ServicePort port) =>
+        string.Equals(port.Name, "https", StringComparison.OrdinalIgnoreCase)
+        || port.Port == 443
+        || string.Equals(port.AppProtocol, "https", StringComparison.OrdinalIgnoreCase);
 
     private static bool SamePortName(string? a, string? b) => (a ?? string.Empty) == (b ?? string.Empty);
 

@@ -14,13 +14,17 @@ public static class ConfigTranslator
     /// <param name="lastGood">The config in force: an Ingress that fails validation keeps its entry from here.</param>
     /// <param name="sourceProblems">Problems the source found before translation (unreadable files, ...).</param>
     /// <param name="cache">Results of earlier translations, reused for the same object instances; optional.</param>
+    /// <param name="defaultCertificate">The <c>namespace/name</c> of the Secret with the default certificate, if one is configured.</param>
+    /// <param name="time">The clock certificates are checked against; the system clock when null.</param>
     /// <returns>The desired config; its version is that of <paramref name="lastGood"/>, the committer sets the next.</returns>
     public static RoutingConfig Translate(
         ClusterObjects objects,
         IngressClassFilter filter,
         RoutingConfig lastGood,
         IEnumerable<ObjectProblem> sourceProblems,
-        IngressTranslationCache? cache = null)
+        IngressTranslationCache? cache = null,
+        string? defaultCertificate = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(filter);
@@ -69,6 +73,73 @@ public static class ConfigTranslator
             }
         }
 
-        return new RoutingConfig(lastGood.Version, ingresses.ToImmutable(), backends.ToImmutable(), problems.ToImmutable());
+        var certificates = TranslateCertificates(objects, ingresses.Values, defaultCertificate, lastGood, problems, (time ?? TimeProvider.System).GetUtcNow());
+        return new RoutingConfig(lastGood.Version, ingresses.ToImmutable(), backends.ToImmutable(), problems.ToImmutable(), certificates);
+    }
+
+    /// <summary>
+    /// The certificates of the Secrets that served Ingresses name in <c>spec.tls</c> (in their own
+    /// namespace), and the default certificate's. A Secret that fails validation keeps its last valid
+    /// certificate; a missing one leaves its hosts on the default certificate. Both are reported.
+    /// </summary>
+    private static ImmutableDictionary<string, TlsCertificate> TranslateCertificates(
+        ClusterObjects objects,
+        IEnumerable<IngressRoutes> ingresses,
+        string? defaultCertificate,
+        RoutingConfig lastGood,
+        ImmutableDictionary<string, ObjectProblem>.Builder problems,
+        DateTimeOffset now)
+    {
+        var referencedBy = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var ingress in ingresses)
+        {
+            foreach (var binding in ingress.Tls.Where(t => t.SecretName is not null))
+            {
+                var key = ObjectKeys.Of(ingress.Namespace, binding.SecretName!);
+                (referencedBy.TryGetValue(key, out var users) ? users : referencedBy[key] = new(StringComparer.Ordinal)).Add($"Ingress {ingress.Key}");
+            }
+        }
+
+        if (!string.IsNullOrEmpty(defaultCertificate))
+        {
+            (referencedBy.TryGetValue(defaultCertificate, out var users) ? users : referencedBy[defaultCertificate] = new(StringComparer.Ordinal)).Add("the default certificate");
+        }
+
+        var result = ImmutableDictionary.CreateBuilder<string, TlsCertificate>(StringComparer.Ordinal);
+        if (referencedBy.Count == 0)
+        {
+            return result.ToImmutable();
+        }
+
+        var secrets = objects.Secrets
+            .GroupBy(s => ObjectKeys.Of(ClusterObjects.NamespaceOf(s.Metadata), s.Metadata?.Name ?? string.Empty), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        foreach (var (key, users) in referencedBy)
+        {
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            var (ns, name) = (key[..slash], key[(slash + 1)..]);
+            if (!secrets.TryGetValue(key, out var secret))
+            {
+                var missing = new ObjectProblem("Secret", ns, name, "unknown", [$"not found; referenced by {string.Join(", ", users)}, whose hosts are served with the default certificate"]);
+                problems[missing.Key] = missing;
+                continue;
+            }
+
+            var translated = CertificateTranslator.Translate(secret, now);
+            if (translated.Value is { } certificate)
+            {
+                result[key] = certificate;
+                continue;
+            }
+
+            var problem = new ObjectProblem("Secret", ns, name, objects.OriginOf("Secret", secret.Metadata), translated.Errors);
+            problems[problem.Key] = problem;
+            if (lastGood.Certificates.TryGetValue(key, out var previous) && previous.NotAfter > now)
+            {
+                result[key] = previous;
+            }
+        }
+
+        return result.ToImmutable();
     }
 }

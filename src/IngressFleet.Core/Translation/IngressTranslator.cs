@@ -68,6 +68,8 @@ public static class IngressTranslator
             }
         }
 
+        var tls = TranslateTls(spec.Tls, errors);
+        var options = IngressAnnotations.Read(ingress.Metadata?.Annotations, errors);
         if (errors.Count > 0)
         {
             return TranslationResult.Failed<IngressRoutes>(errors);
@@ -76,7 +78,40 @@ public static class IngressTranslator
         var created = ingress.Metadata!.CreationTimestamp is { } t
             ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))
             : DateTimeOffset.MinValue;
-        return TranslationResult.Ok(new IngressRoutes(ns, name!, created, rules.ToImmutable(), defaultBackend));
+        return TranslationResult.Ok(new IngressRoutes(ns, name!, created, rules.ToImmutable(), defaultBackend) { Tls = tls, Options = options });
+    }
+
+    private static ImmutableArray<TlsBinding> TranslateTls(IList<V1IngressTLS>? entries, List<string> errors)
+    {
+        var result = ImmutableArray.CreateBuilder<TlsBinding>();
+        for (var i = 0; i < (entries?.Count ?? 0); i++)
+        {
+            var entry = entries![i];
+            var field = $"spec.tls[{i}]";
+            var hosts = ImmutableArray.CreateBuilder<string>();
+            for (var h = 0; h < (entry.Hosts?.Count ?? 0); h++)
+            {
+                var host = entry.Hosts![h];
+                if (KubernetesNames.ValidateHost(host ?? string.Empty) is { } hostError)
+                {
+                    errors.Add($"{field}.hosts[{h}]: invalid value \"{host}\": {hostError}");
+                }
+                else
+                {
+                    hosts.Add(host!.ToLowerInvariant());
+                }
+            }
+
+            var secret = string.IsNullOrEmpty(entry.SecretName) ? null : entry.SecretName;
+            if (secret is not null && !KubernetesNames.IsDns1123Subdomain(secret))
+            {
+                errors.Add($"{field}.secretName: invalid value \"{secret}\": must be a DNS-1123 subdomain");
+            }
+
+            result.Add(new TlsBinding(hosts.ToImmutable(), secret));
+        }
+
+        return result.ToImmutable();
     }
 
     private static PathMatch? TranslatePath(V1HTTPIngressPath path, string field, List<string> errors, out string value)

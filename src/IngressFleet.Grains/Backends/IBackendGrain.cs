@@ -14,28 +14,6 @@ public interface IBackendGrain : IGrainWithStringKey
     Task<BackendEndpoints?> GetAsync();
 }
 
-/// <summary>What a backend grain persists.</summary>
-[GenerateSerializer, Alias("ingressfleet.BackendState")]
-public sealed class BackendState
-{
-    [Id(0)] public BackendEndpoints? Endpoints { get; set; }
-}
-
 internal sealed class BackendGrain(
-    [PersistentState("backend", Config.ConfigStreamNames.StorageName)] IPersistentState<BackendState> state) : Grain, IBackendGrain
-{
-    public async Task SetAsync(BackendEndpoints? endpoints)
-    {
-        if (endpoints is null)
-        {
-            await state.ClearStateAsync();
-            DeactivateOnIdle();
-            return;
-        }
-
-        state.State.Endpoints = endpoints;
-        await state.WriteStateAsync();
-    }
-
-    public Task<BackendEndpoints?> GetAsync() => Task.FromResult(state.State.Endpoints);
-}
+    [PersistentState("backend", Config.ConfigStreamNames.StorageName)] IPersistentState<Config.ConfigItemState<BackendEndpoints>> state)
+    : Config.ConfigItemGrain<BackendEndpoints>(state), IBackendGrain;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using IngressFleet.Backends;
+using IngressFleet.Certificates;
 using IngressFleet.Model;
 using IngressFleet.Routes;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,8 @@ public sealed class ConfigIndex
     [Id(4)] public bool SourceSynced { get; set; }
 
     [Id(5)] public long SourceEpoch { get; set; }
+
+    [Id(6)] public HashSet<string> Certificates { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <inheritdoc cref="IConfigGrain"/>
@@ -52,11 +55,13 @@ internal sealed partial class ConfigGrain(
 
         var ingresses = await Task.WhenAll(state.Ingresses.Select(k => GrainFactory.GetGrain<IIngressGrain>(k).GetAsync()));
         var backends = await Task.WhenAll(state.Backends.Select(k => GrainFactory.GetGrain<IBackendGrain>(k).GetAsync()));
+        var certificates = await Task.WhenAll(state.Certificates.Select(k => GrainFactory.GetGrain<ICertificateGrain>(k).GetAsync()));
         _current = RoutingConfig.Empty.Apply(
             new ConfigChange(
                 [.. ingresses.OfType<IngressRoutes>()], [],
                 [.. backends.OfType<BackendEndpoints>()], [],
-                [.. state.Problems.Values], []),
+                [.. state.Problems.Values], [],
+                [.. certificates.OfType<TlsCertificate>()], []),
             state.Version);
         Log.Restored(logger, state.Version, _current.Ingresses.Count, _current.Backends.Count);
     }
@@ -87,7 +92,9 @@ internal sealed partial class ConfigGrain(
             change.Ingresses.Select(i => GrainFactory.GetGrain<IIngressGrain>(i.Key).SetAsync(i))
                 .Concat(change.RemovedIngresses.Select(k => GrainFactory.GetGrain<IIngressGrain>(k).SetAsync(null)))
                 .Concat(change.Backends.Select(b => GrainFactory.GetGrain<IBackendGrain>(b.Key).SetAsync(b)))
-                .Concat(change.RemovedBackends.Select(k => GrainFactory.GetGrain<IBackendGrain>(k).SetAsync(null))));
+                .Concat(change.RemovedBackends.Select(k => GrainFactory.GetGrain<IBackendGrain>(k).SetAsync(null)))
+                .Concat(change.Certificates.Select(c => GrainFactory.GetGrain<ICertificateGrain>(c.Key).SetAsync(c)))
+                .Concat(change.RemovedCertificates.Select(k => GrainFactory.GetGrain<ICertificateGrain>(k).SetAsync(null))));
 
         var previous = _current.Version;
         var next = _current.Apply(change, previous + 1);
@@ -96,6 +103,7 @@ internal sealed partial class ConfigGrain(
         state.SourceEpoch = sourceEpoch;
         state.Ingresses = [.. next.Ingresses.Keys];
         state.Backends = [.. next.Backends.Keys];
+        state.Certificates = [.. next.Certificates.Keys];
         state.Problems = new Dictionary<string, ObjectProblem>(next.Problems, StringComparer.Ordinal);
         await index.WriteStateAsync();
         _current = next;

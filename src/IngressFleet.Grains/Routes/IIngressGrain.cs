@@ -14,28 +14,6 @@ public interface IIngressGrain : IGrainWithStringKey
     Task<IngressRoutes?> GetAsync();
 }
 
-/// <summary>What a route grain persists.</summary>
-[GenerateSerializer, Alias("ingressfleet.IngressState")]
-public sealed class IngressState
-{
-    [Id(0)] public IngressRoutes? Routes { get; set; }
-}
-
 internal sealed class IngressGrain(
-    [PersistentState("ingress", Config.ConfigStreamNames.StorageName)] IPersistentState<IngressState> state) : Grain, IIngressGrain
-{
-    public async Task SetAsync(IngressRoutes? routes)
-    {
-        if (routes is null)
-        {
-            await state.ClearStateAsync();
-            DeactivateOnIdle();
-            return;
-        }
-
-        state.State.Routes = routes;
-        await state.WriteStateAsync();
-    }
-
-    public Task<IngressRoutes?> GetAsync() => Task.FromResult(state.State.Routes);
-}
+    [PersistentState("ingress", Config.ConfigStreamNames.StorageName)] IPersistentState<Config.ConfigItemState<IngressRoutes>> state)
+    : Config.ConfigItemGrain<IngressRoutes>(state), IIngressGrain;

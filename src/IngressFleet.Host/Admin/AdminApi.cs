@@ -133,6 +133,31 @@ internal static class AdminApi
             return Results.Json(new { version = state.Version, backends }, Json);
         });
 
+        endpoints.MapGet("/api/v1/certificates", (DataPlane dataPlane, TimeProvider time) =>
+        {
+            // Hosts, validity and fingerprint only: key material never leaves the data plane.
+            var state = dataPlane.Current;
+            var now = time.GetUtcNow();
+            var table = state.Certificates;
+            object Describe(Tls.ServerCertificate certificate, string? secret) => new
+            {
+                secret,
+                hosts = secret is not null && table.HostsBySecret.TryGetValue(secret, out var hosts) ? hosts : [],
+                subject = certificate.Leaf.Subject,
+                dnsNames = certificate.Source?.DnsNames ?? [],
+                notBefore = new DateTimeOffset(certificate.Leaf.NotBefore.ToUniversalTime()),
+                notAfter = new DateTimeOffset(certificate.Leaf.NotAfter.ToUniversalTime()),
+                sha256Fingerprint = certificate.Leaf.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
+                expiresSoon = certificate.Leaf.NotAfter.ToUniversalTime() - now.UtcDateTime < Translation.CertificateTranslator.ExpiryWarning,
+            };
+            var certificates = table.BySecret
+                .OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => Describe(p.Value, p.Key))
+                .ToList();
+            var defaultCertificate = Describe(table.Default, table.Default.Source?.Key);
+            return Results.Json(new { version = state.Version, defaultCertificate, certificates }, Json);
+        });
+
         endpoints.MapGet("/api/v1/problems", (DataPlane dataPlane) =>
         {
             var state = dataPlane.Current;

@@ -15,6 +15,8 @@ internal static class CommandLine
         ["--drain-timeout"] = Key(nameof(IngressFleetOptions.DrainTimeoutSeconds)),
         ["--http-port"] = Key(nameof(IngressFleetOptions.HttpPort)),
         ["--https-port"] = Key(nameof(IngressFleetOptions.HttpsPort)),
+        ["--https-redirect-port"] = Key(nameof(IngressFleetOptions.HttpsRedirectPort)),
+        ["--default-certificate"] = Key(nameof(IngressFleetOptions.DefaultCertificate)),
         ["--listen-address"] = Key(nameof(IngressFleetOptions.ListenAddress)),
         ["--admin-port"] = Key(nameof(IngressFleetOptions.AdminPort)),
         ["--admin-address"] = Key(nameof(IngressFleetOptions.AdminAddress)),

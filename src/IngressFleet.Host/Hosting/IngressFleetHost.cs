@@ -7,6 +7,9 @@ using IngressFleet.Fleet;
 using IngressFleet.Proxy;
 using IngressFleet.Sources;
 using IngressFleet.Telemetry;
+using IngressFleet.Tls;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using OpenTelemetry.Metrics;
 using System.Diagnostics;
 using IngressFleet.Translation;
@@ -36,6 +39,13 @@ public static class IngressFleetHost
             section[nameof(IngressFleetOptions.Manifests)] = options.Manifests = FindDemoManifests();
         }
 
+        if (options.Demo && section[nameof(IngressFleetOptions.HttpsRedirectPort)] is null)
+        {
+            // No load balancer in front of the demo: redirects go to the silo's own HTTPS port.
+            section[nameof(IngressFleetOptions.HttpsRedirectPort)] = options.HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            options.HttpsRedirectPort = options.HttpsPort;
+        }
+
         Validate(options);
         builder.Services.AddOptions<IngressFleetOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
 
@@ -43,14 +53,20 @@ public static class IngressFleetHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.HttpPort);
-            if (options.HttpsPort is { } httpsPort)
+            if (options.HttpsPort != 0)
             {
-                var certificate = DefaultCertificate.Create(TimeProvider.System);
-                kestrel.Listen(IPAddress.Parse(options.ListenAddress), httpsPort, listen => listen.UseHttps(https =>
+                var selector = kestrel.ApplicationServices.GetRequiredService<DataPlane>();
+                kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.HttpsPort, listen =>
                 {
-                    https.ServerCertificate = certificate;
-                    https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
-                }));
+                    // ALPN offers h2 and http/1.1; the certificate is picked per handshake by SNI from the
+                    // certificates of the config version in force, so a rotated Secret is used by the next handshake.
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(new TlsHandshakeCallbackOptions
+                    {
+                        OnConnection = context => ValueTask.FromResult(selector.Current.Certificates.Select(context.ClientHelloInfo.ServerName).Options),
+                        HandshakeTimeout = TimeSpan.FromSeconds(10),
+                    });
+                });
             }
 
             kestrel.Listen(IPAddress.Parse(options.AdminAddress), options.AdminPort);
@@ -61,7 +77,10 @@ public static class IngressFleetHost
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpForwarder();
-        services.AddSingleton<DataPlane>();
+        services.AddSingleton(sp => new TlsSettings(
+            ServerCertificate.SelfSigned(DefaultCertificate.Create(sp.GetRequiredService<TimeProvider>())),
+            options.DefaultCertificate));
+        services.AddSingleton(sp => new DataPlane(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TlsSettings>()));
         services.AddSingleton<ProxyHandler>();
         services.AddSingleton(new IngressClassFilter(options.IngressClass, options.WatchIngressWithoutClass));
         services.AddSingleton<Readiness>();

@@ -33,9 +33,20 @@ public sealed class IngressFleetOptions : IValidatableObject
     [Range(1, 65535)]
     public int HttpPort { get; set; } = 8080;
 
-    /// <summary>The proxy's HTTPS port; HTTPS is off when unset. It presents a self-signed default certificate.</summary>
+    /// <summary>The proxy's HTTPS port (0 turns HTTPS off). Default 8443.</summary>
+    [Range(0, 65535)]
+    public int HttpsPort { get; set; } = 8443;
+
+    /// <summary>
+    /// The port in the <c>Location</c> of HTTP-to-HTTPS redirects: the HTTPS port clients reach, usually the
+    /// load balancer's 443 rather than the silo's own. Default 443.
+    /// </summary>
     [Range(1, 65535)]
-    public int? HttpsPort { get; set; }
+    public int HttpsRedirectPort { get; set; } = 443;
+
+    /// <summary>The Secret (<c>namespace/name</c>) whose certificate is presented when no Ingress covers the SNI name; a self-signed one made at start-up when unset.</summary>
+    [RegularExpression("^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
+    public string? DefaultCertificate { get; set; }
 
     /// <summary>The address the proxy listens on. Default all IPv4 addresses.</summary>
     public string ListenAddress { get; set; } = "0.0.0.0";
@@ -123,7 +134,7 @@ public sealed class IngressFleetOptions : IValidatableObject
             yield return new ValidationResult($"AdminAddress \"{AdminAddress}\" is not an IP address", [nameof(AdminAddress)]);
         }
 
-        var ports = new[] { HttpPort, AdminPort, SiloPort, GatewayPort }.Concat(HttpsPort is { } p ? [p] : []).ToArray();
+        var ports = new[] { HttpPort, AdminPort, SiloPort, GatewayPort }.Concat(HttpsPort != 0 ? [HttpsPort] : []).ToArray();
         if (ports.Distinct().Count() != ports.Length)
         {
             yield return new ValidationResult("HttpPort, HttpsPort, AdminPort, SiloPort and GatewayPort must all differ");

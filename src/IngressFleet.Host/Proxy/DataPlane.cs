@@ -1,17 +1,21 @@
 using IngressFleet.Model;
 using IngressFleet.Routing;
+using IngressFleet.Tls;
 
 namespace IngressFleet.Proxy;
 
-/// <summary>One applied config version as the request path reads it: config, route table and backend pools, always from the same version.</summary>
+/// <summary>
+/// One applied config version as the request path reads it: config, route table, backend pools and
+/// certificates, always from the same version.
+/// </summary>
 public sealed record DataPlaneState(
     RoutingConfig Config,
     RouteTable Routes,
     IReadOnlyDictionary<string, BackendPool> Backends,
     DateTimeOffset AppliedAt)
 {
-    public static DataPlaneState Empty { get; } = new(
-        RoutingConfig.Empty, RouteTable.Empty, new Dictionary<string, BackendPool>(StringComparer.Ordinal), DateTimeOffset.MinValue);
+    /// <summary>The certificates handshakes choose from.</summary>
+    internal CertificateTable Certificates { get; init; } = null!;
 
     public long Version => Config.Version;
 }
@@ -21,9 +25,26 @@ public sealed record DataPlaneState(
 /// request sees one version or the next, never a mix; applying builds the next state aside and swaps it
 /// in with one reference write. Appliers must be serialised by the caller.
 /// </summary>
-public sealed class DataPlane(TimeProvider timeProvider)
+public sealed class DataPlane
 {
-    private volatile DataPlaneState _current = DataPlaneState.Empty;
+    private readonly TimeProvider _time;
+    private readonly TlsSettings _tls;
+    private volatile DataPlaneState _current;
+
+    public DataPlane(TimeProvider time)
+        : this(time, TlsSettings.SelfSignedOnly(time))
+    {
+    }
+
+    internal DataPlane(TimeProvider time, TlsSettings tls)
+    {
+        _time = time;
+        _tls = tls;
+        _current = new DataPlaneState(RoutingConfig.Empty, RouteTable.Empty, new Dictionary<string, BackendPool>(StringComparer.Ordinal), DateTimeOffset.MinValue)
+        {
+            Certificates = CertificateTable.Empty(tls.SelfSigned),
+        };
+    }
 
     public DataPlaneState Current => _current;
 
@@ -54,6 +75,9 @@ public sealed class DataPlane(TimeProvider timeProvider)
                 : new BackendPool(endpoints);
         }
 
-        _current = new DataPlaneState(config, routes, pools, timeProvider.GetUtcNow());
+        var certificates = change is { TouchesTls: false }
+            ? previous.Certificates
+            : CertificateTable.Build(config, previous.Certificates, _tls.SelfSigned, _tls.DefaultSecret);
+        _current = new DataPlaneState(config, routes, pools, _time.GetUtcNow()) { Certificates = certificates };
     }
 }

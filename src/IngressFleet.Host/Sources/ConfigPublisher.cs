@@ -12,7 +12,13 @@ namespace IngressFleet.Sources;
 /// serves one term of the source lease: its commits carry that term's epoch, which fences them off once a
 /// later term has committed.
 /// </summary>
-internal sealed partial class ConfigPublisher(IClusterClient client, IngressClassFilter filter, long epoch, ILogger<ConfigPublisher> logger)
+internal sealed partial class ConfigPublisher(
+    IClusterClient client,
+    IngressClassFilter filter,
+    string? defaultCertificate,
+    long epoch,
+    TimeProvider time,
+    ILogger<ConfigPublisher> logger)
 {
     private readonly IngressTranslationCache _translations = new();
     private RoutingConfig? _committed;
@@ -25,9 +31,14 @@ internal sealed partial class ConfigPublisher(IClusterClient client, IngressClas
         var grain = client.GetGrain<IConfigGrain>(ConfigStreamNames.FleetKey);
         _committed ??= await grain.GetSnapshotAsync();
         var started = Stopwatch.GetTimestamp();
-        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems, _translations);
+        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems, _translations, defaultCertificate, time);
         var change = _committed.DiffTo(desired);
         Log.Translated(logger, objects.Ingresses.Length, change.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        foreach (var certificate in change.Certificates.Where(c => c.NotAfter - time.GetUtcNow() < CertificateTranslator.ExpiryWarning))
+        {
+            Log.CertificateExpiresSoon(logger, certificate.Namespace, certificate.Name, certificate.NotAfter);
+        }
+
         foreach (var problem in change.Problems)
         {
             Log.Rejected(logger, problem.Kind, problem.Namespace, problem.Name, problem.Source, string.Join("; ", problem.Reasons));
@@ -80,6 +91,9 @@ internal sealed partial class ConfigPublisher(IClusterClient client, IngressClas
 
         [LoggerMessage(303, LogLevel.Debug, "Commit took {Milliseconds:0.0} ms")]
         public static partial void CommitTook(ILogger logger, double milliseconds);
+
+        [LoggerMessage(304, LogLevel.Warning, "The certificate of Secret {Namespace}/{Name} expires at {NotAfter:u}, in less than 14 days")]
+        public static partial void CertificateExpiresSoon(ILogger logger, string @namespace, string name, DateTimeOffset notAfter);
 
         [LoggerMessage(300, LogLevel.Warning, "Rejected {Kind} {Namespace}/{Name} from {Source}: {Reasons}")]
         public static partial void Rejected(ILogger logger, string kind, string @namespace, string name, string source, string reasons);

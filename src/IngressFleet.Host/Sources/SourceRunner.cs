@@ -95,7 +95,7 @@ internal sealed partial class SourceRunner(
     {
         Log.TermStarted(_logger, epoch, source.Description);
         var cancellation = new CancellationTokenSource();
-        var publisher = new ConfigPublisher(client, filter, epoch, loggers.CreateLogger<ConfigPublisher>());
+        var publisher = new ConfigPublisher(client, filter, options.Value.DefaultCertificate, epoch, time, loggers.CreateLogger<ConfigPublisher>());
         var task = Task.Run(() => RunSourceAsync(publisher, epoch, cancellation.Token), CancellationToken.None);
         return new Term(epoch, cancellation, task);
     }

@@ -26,7 +26,7 @@ internal sealed class ProxyMetrics
     private readonly UpDownCounter<long> _inFlight;
     private readonly Counter<long> _upstreamErrors;
 
-    public ProxyMetrics(IMeterFactory meters, DataPlane dataPlane, ConfigSubscriber subscriber, AccessLog accessLog)
+    public ProxyMetrics(IMeterFactory meters, DataPlane dataPlane, ConfigSubscriber subscriber, AccessLog accessLog, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _meter = meters.Create(MeterName);
@@ -41,6 +41,13 @@ internal sealed class ProxyMetrics
         _meter.CreateObservableGauge("ingressfleet.config.control_plane_version", () => subscriber.Applier.ControlPlaneVersion, "{version}", "The newest config version this silo knows the control plane has.");
         _meter.CreateObservableGauge("ingressfleet.config.rejected_objects", () => dataPlane.Current.Config.Problems.Count, "{object}", "Inputs rejected with a reason (files, objects).");
         _meter.CreateObservableGauge("ingressfleet.config.routes", () => dataPlane.Current.Routes.Entries.Length, "{route}", "Routes in the table this silo serves.");
+        _meter.CreateObservableGauge(
+            "ingressfleet.tls.certificate.time_to_expiry",
+            () => dataPlane.Current.Certificates.BySecret.Select(p => new Measurement<double>(
+                (p.Value.Leaf.NotAfter.ToUniversalTime() - time.GetUtcNow().UtcDateTime).TotalSeconds,
+                new KeyValuePair<string, object?>("ingressfleet.secret", p.Key))),
+            "s",
+            "Time until each served certificate expires, by Secret: alert well before zero.");
         _meter.CreateObservableCounter("ingressfleet.access_log.dropped", () => accessLog.Dropped, "{entry}", "Access log entries dropped because the writer fell behind.");
     }
 

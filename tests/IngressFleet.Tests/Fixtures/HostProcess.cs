@@ -5,18 +5,19 @@ using System.Text.Json;
 namespace IngressFleet.Tests.Fixtures;
 
 /// <summary>The ports one silo process uses.</summary>
-public sealed record SiloPorts(int Http, int Admin, int Silo, int Gateway)
+public sealed record SiloPorts(int Http, int Admin, int Silo, int Gateway, int Https)
 {
     public static SiloPorts Free()
     {
-        var p = FreePorts.Take(4);
-        return new SiloPorts(p[0], p[1], p[2], p[3]);
+        var p = FreePorts.Take(5);
+        return new SiloPorts(p[0], p[1], p[2], p[3], p[4]);
     }
 
     public string[] Args =>
     [
         "--listen-address", "127.0.0.1",
         "--http-port", Text(Http),
+        "--https-port", Text(Https),
         "--admin-port", Text(Admin),
         "--silo-port", Text(Silo),
         "--gateway-port", Text(Gateway),

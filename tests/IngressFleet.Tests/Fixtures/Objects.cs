@@ -59,6 +59,8 @@ internal sealed class IngressBuilder(string name, string ns)
     private V1IngressBackend? _default;
     private string? _class;
     private DateTime _created = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private readonly List<V1IngressTLS> _tls = [];
+    private readonly Dictionary<string, string> _annotations = [];
 
     public IngressBuilder Rule(string? host, string path, string pathType, string service, int port)
         => AddPath(host, new V1HTTPIngressPath { Path = path, PathType = pathType, Backend = Backend(service, port) });
@@ -80,6 +82,19 @@ internal sealed class IngressBuilder(string name, string ns)
         return this;
     }
 
+    /// <summary>A <c>spec.tls</c> entry: <paramref name="hosts"/> served with the certificate of Secret <paramref name="secretName"/>.</summary>
+    public IngressBuilder Tls(string? secretName, params string[] hosts)
+    {
+        _tls.Add(new V1IngressTLS { SecretName = secretName, Hosts = hosts });
+        return this;
+    }
+
+    public IngressBuilder Annotate(string key, string value)
+    {
+        _annotations[key] = value;
+        return this;
+    }
+
     public IngressBuilder Created(DateTime created)
     {
         _created = created;
@@ -90,8 +105,8 @@ internal sealed class IngressBuilder(string name, string ns)
     {
         ApiVersion = "networking.k8s.io/v1",
         Kind = "Ingress",
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, CreationTimestamp = _created },
-        Spec = new V1IngressSpec { IngressClassName = _class, DefaultBackend = _default, Rules = _rules.Count == 0 ? null : [.. _rules] },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, CreationTimestamp = _created, Annotations = _annotations.Count == 0 ? null : new Dictionary<string, string>(_annotations) },
+        Spec = new V1IngressSpec { IngressClassName = _class, DefaultBackend = _default, Rules = _rules.Count == 0 ? null : [.. _rules], Tls = _tls.Count == 0 ? null : [.. _tls] },
     };
 
     public static V1IngressBackend Backend(string service, int port) =>
@@ -119,12 +134,17 @@ internal sealed class IngressBuilder(string name, string ns)
 internal static class ObjectsForBackends
 {
     /// <summary>A Service with port 80 named http, and one EndpointSlice per echo backend, on 127.0.0.1.</summary>
-    public static object[] ServiceFor(string name, params Demo.EchoBackend[] backends)
+    public static object[] ServiceFor(string name, params Demo.EchoBackend[] backends) => ServiceFor(name, "http", backends);
+
+    /// <summary>A Service with one port named <paramref name="portName"/> (443 for <c>https</c>, else 80) and one EndpointSlice per echo backend.</summary>
+    public static object[] ServiceFor(string name, Demo.EchoBackend backend, string portName) => ServiceFor(name, portName, [backend]);
+
+    private static object[] ServiceFor(string name, string portName, Demo.EchoBackend[] backends)
     {
-        var objects = new List<object> { Objects.Service(name, "default", Objects.Port(80, "http")) };
+        var objects = new List<object> { Objects.Service(name, "default", Objects.Port(portName == "https" ? 443 : 80, portName)) };
         for (var i = 0; i < backends.Length; i++)
         {
-            var slice = Objects.Slice(name, "default", "http", backends[i].Port, ("127.0.0.1", true));
+            var slice = Objects.Slice(name, "default", portName, backends[i].Port, ("127.0.0.1", true));
             slice.Metadata.Name = $"{name}-{i}";
             objects.Add(slice);
         }

@@ -51,6 +51,7 @@ public sealed class StandaloneHost : IAsyncDisposable
             "--silo-port", Text(ports[2]),
             "--gateway-port", Text(ports[3]),
             "--https-port", Text(ports[4]),
+            "--https-redirect-port", Text(ports[4]),
             "--Logging:LogLevel:Default=Warning",
             "--shutdown-delay", "0",
             "--access-log", accessLog,

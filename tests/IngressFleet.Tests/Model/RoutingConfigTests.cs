@@ -10,8 +10,8 @@ public sealed class RoutingConfigTests
     [Fact]
     public void DiffTo_ThenApply_GivesTheDesiredConfig()
     {
-        var before = RoutingConfig.Empty.Apply(new ConfigChange([Routes("a", "/a"), Routes("b", "/b")], [], [Endpoints("10.0.0.1")], [], [], []), 3);
-        var desired = RoutingConfig.Empty.Apply(new ConfigChange([Routes("a", "/a2"), Routes("c", "/c")], [], [Endpoints("10.0.0.2")], [], [], []), 0);
+        var before = RoutingConfig.Empty.Apply(new ConfigChange([Routes("a", "/a"), Routes("b", "/b")], [], [Endpoints("10.0.0.1")], [], [], [], [], []), 3);
+        var desired = RoutingConfig.Empty.Apply(new ConfigChange([Routes("a", "/a2"), Routes("c", "/c")], [], [Endpoints("10.0.0.2")], [], [], [], [], []), 0);
 
         var change = before.DiffTo(desired);
         var after = before.Apply(change, 4);
@@ -25,8 +25,8 @@ public sealed class RoutingConfigTests
     [Fact]
     public void DiffTo_EqualContentInNewInstances_IsEmpty()
     {
-        var a = RoutingConfig.Empty.Apply(new ConfigChange([Routes("a", "/a")], [], [Endpoints("10.0.0.1")], [], [], []), 1);
-        var b = RoutingConfig.Empty.Apply(new ConfigChange([Routes("a", "/a")], [], [Endpoints("10.0.0.1")], [], [], []), 9);
+        var a = RoutingConfig.Empty.Apply(new ConfigChange([Routes("a", "/a")], [], [Endpoints("10.0.0.1")], [], [], [], [], []), 1);
+        var b = RoutingConfig.Empty.Apply(new ConfigChange([Routes("a", "/a")], [], [Endpoints("10.0.0.1")], [], [], [], [], []), 9);
 
         Assert.True(a.DiffTo(b).IsEmpty);
     }
@@ -47,7 +47,7 @@ public sealed class RoutingConfigTests
     {
         var config = RoutingConfig.Empty.Apply(ConfigChange.Empty, 5);
 
-        var next = config.TryApply(new ConfigDelta(5, 6, new ConfigChange([Routes("a", "/a")], [], [], [], [], [])));
+        var next = config.TryApply(new ConfigDelta(5, 6, new ConfigChange([Routes("a", "/a")], [], [], [], [], [], [], [])));
 
         Assert.Equal(6, next?.Version);
         Assert.Single(next!.Ingresses);

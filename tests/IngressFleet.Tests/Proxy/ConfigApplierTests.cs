@@ -75,10 +75,10 @@ public sealed class ConfigApplierTests
         var table = _dataPlane.Current.Routes;
 
         var endpoints = new BackendEndpoints(Web, [new Destination("10.9.9.9", 8080)], null);
-        await applier.ApplyAsync(CommitChange(new ConfigChange([], [], [endpoints], [], [], [])), CancellationToken.None);
+        await applier.ApplyAsync(CommitChange(new ConfigChange([], [], [endpoints], [], [], [], [], [])), CancellationToken.None);
 
         Assert.Same(table, _dataPlane.Current.Routes);
-        Assert.Equal("http://10.9.9.9:8080", _dataPlane.Current.Backends[Web.Key].Pick());
+        Assert.Equal("http://10.9.9.9:8080", _dataPlane.Current.Backends[Web.Key].Pick(tls: false));
     }
 
     private ConfigApplier NewApplier() => new(_dataPlane, _ =>
@@ -89,7 +89,7 @@ public sealed class ConfigApplierTests
 
     private ConfigDelta Commit(string name) => CommitChange(new ConfigChange(
         [new IngressRoutes("default", name, DateTimeOffset.UnixEpoch, [new RouteRule($"{name}.com", "/", PathMatch.Prefix, Web)], null)],
-        [], [], [], [], []));
+        [], [], [], [], [], [], []));
 
     private ConfigDelta CommitChange(ConfigChange change)
     {

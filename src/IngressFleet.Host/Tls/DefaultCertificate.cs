@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace IngressFleet.Proxy;
+namespace IngressFleet.Tls;
 
 /// <summary>
-/// The certificate the HTTPS listener presents until certificates from Ingress TLS Secrets are served:
+/// The certificate presented when no Ingress covers the SNI name and no default certificate Secret is configured:
 /// self-signed, made at start-up, never written to disk.
 /// </summary>
 internal static class DefaultCertificate

@@ -1,0 +1,33 @@
+namespace IngressFleet.Config;
+
+/// <summary>What a config item grain persists: its one item.</summary>
+[GenerateSerializer, Alias("ingressfleet.ConfigItemState`1")]
+public sealed class ConfigItemState<T>
+    where T : class
+{
+    [Id(0)] public T? Value { get; set; }
+}
+
+/// <summary>
+/// The shape shared by the grains that each hold one item of the config (an Ingress's routes, a backend's
+/// endpoints, a Secret's certificate): the config grain writes it on commit and reads it on activation.
+/// </summary>
+internal abstract class ConfigItemGrain<T>(IPersistentState<ConfigItemState<T>> state) : Grain
+    where T : class
+{
+    /// <summary>Replaces the item; null when it is gone from the config.</summary>
+    public async Task SetAsync(T? value)
+    {
+        if (value is null)
+        {
+            await state.ClearStateAsync();
+            DeactivateOnIdle();
+            return;
+        }
+
+        state.State.Value = value;
+        await state.WriteStateAsync();
+    }
+
+    public Task<T?> GetAsync() => Task.FromResult(state.State.Value);
+}
