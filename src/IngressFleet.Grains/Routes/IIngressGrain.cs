@@ -4,15 +4,7 @@ namespace IngressFleet.Routes;
 
 /// <summary>The route grain of one Ingress (key <c>namespace/name</c>): its validated routes.</summary>
 [Alias("ingressfleet.IIngressGrain")]
-public interface IIngressGrain : IGrainWithStringKey
-{
-    /// <summary>Replaces the routes; null when the Ingress is gone.</summary>
-    [Alias("Set")]
-    Task SetAsync(IngressRoutes? routes);
-
-    [Alias("Get")]
-    Task<IngressRoutes?> GetAsync();
-}
+public interface IIngressGrain : Config.IConfigItemGrain<IngressRoutes>;
 
 internal sealed class IngressGrain(
     [PersistentState("ingress", Config.ConfigStreamNames.StorageName)] IPersistentState<Config.ConfigItemState<IngressRoutes>> state)
