@@ -24,8 +24,11 @@ public sealed record ClusterObjects(
     public static string KeyOf(string kind, V1ObjectMeta? metadata) =>
         $"{kind}/{NamespaceOf(metadata)}/{metadata?.Name}";
 
+    /// <summary>The origin of objects not in <see cref="Origins"/>: all of them, for a source with one origin.</summary>
+    public string DefaultOrigin { get; init; } = "unknown";
+
     public string OriginOf(string kind, V1ObjectMeta? metadata) =>
-        Origins.TryGetValue(KeyOf(kind, metadata), out var origin) ? origin : "unknown";
+        Origins.TryGetValue(KeyOf(kind, metadata), out var origin) ? origin : DefaultOrigin;
 
     /// <summary>The namespace an object is in: <c>default</c> when it names none.</summary>
     public static string NamespaceOf(V1ObjectMeta? metadata) =>

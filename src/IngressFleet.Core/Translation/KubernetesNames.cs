@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace IngressFleet.Translation;
 
 /// <summary>The name formats the Kubernetes API server validates, checked the same way here.</summary>
-internal static partial class KubernetesNames
+public static partial class KubernetesNames
 {
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex Dns1123Subdomain();

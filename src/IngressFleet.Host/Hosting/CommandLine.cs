@@ -6,6 +6,11 @@ internal static class CommandLine
     public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["--manifests"] = Key(nameof(IngressFleetOptions.Manifests)),
+        ["--source"] = Key(nameof(IngressFleetOptions.Source)),
+        ["--kubeconfig"] = Key(nameof(IngressFleetOptions.Kubeconfig)),
+        ["--namespaces"] = Key(nameof(IngressFleetOptions.Namespaces)),
+        ["--publish-service"] = Key(nameof(IngressFleetOptions.PublishService)),
+        ["--publish-status-address"] = Key(nameof(IngressFleetOptions.PublishStatusAddress)),
         ["--cluster"] = Key(nameof(IngressFleetOptions.Cluster)),
         ["--redis"] = Key(nameof(IngressFleetOptions.Redis)),
         ["--advertise-address"] = Key(nameof(IngressFleetOptions.AdvertiseAddress)),

@@ -96,9 +96,19 @@ public static class IngressFleetHost
         // subscribes before a source publishes, and on shutdown draining comes first, leaving the cluster last.
         services.AddSingleton<ConfigSubscriber>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigSubscriber>());
-        services.AddSingleton<IConfigSource, ManifestFolderSource>();
+        // Without a source the silo only serves what the fleet's source holder publishes; the folder
+        // source is registered then too, never run, since the fleet reporter asks the runner about it.
+        if (options.EffectiveSource == SourceKind.Kubernetes)
+        {
+            services.AddSingleton<IConfigSource, Sources.Kubernetes.KubernetesSource>();
+        }
+        else
+        {
+            services.AddSingleton<IConfigSource, ManifestFolderSource>();
+        }
+
         services.AddSingleton<SourceRunner>();
-        if (!string.IsNullOrEmpty(options.Manifests))
+        if (options.EffectiveSource is not null)
         {
             services.AddHostedService(sp => sp.GetRequiredService<SourceRunner>());
         }

@@ -26,8 +26,31 @@ public sealed class IngressFleetOptions : IValidatableObject
     /// <summary>This silo's name in the fleet view. Default <c>silo-</c> and the silo port.</summary>
     public string? Name { get; set; }
 
-    /// <summary>The manifest folder to read; no source runs without it.</summary>
+    /// <summary>The manifest folder to read (the source when <see cref="Source"/> is not set).</summary>
     public string? Manifests { get; set; }
+
+    /// <summary>Where Kubernetes objects come from: the manifest folder, or the API server. Default: the folder when one is given.</summary>
+    public SourceKind? Source { get; set; }
+
+    /// <summary>The kubeconfig to reach the API server with, out of cluster; in a pod, the service account is used when this is unset.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>Comma-separated namespaces to watch; all when unset.</summary>
+    public string? Namespaces { get; set; }
+
+    /// <summary>The Service (<c>namespace/name</c>, type LoadBalancer) whose load-balancer addresses are written to Ingress status.</summary>
+    [RegularExpression("^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    public string? PublishService { get; set; }
+
+    /// <summary>Comma-separated IPs or host names written to Ingress status instead of a Service's addresses.</summary>
+    public string? PublishStatusAddress { get; set; }
+
+    /// <summary>The source that runs: <see cref="Source"/>, else the manifest folder when one is given, else none.</summary>
+    public SourceKind? EffectiveSource => Source ?? (string.IsNullOrEmpty(Manifests) ? null : SourceKind.Manifests);
+
+    /// <summary>The namespaces to watch, or empty for all.</summary>
+    public IReadOnlyList<string> WatchedNamespaces =>
+        string.IsNullOrWhiteSpace(Namespaces) ? [] : [.. Namespaces.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The proxy's plain-HTTP port. Default 8080.</summary>
     [Range(1, 65535)]
@@ -155,11 +178,31 @@ public sealed class IngressFleetOptions : IValidatableObject
             yield return new ValidationResult("SourceLeaseDuration must be at least 1 s");
         }
 
+        if (Source == SourceKind.Manifests && string.IsNullOrEmpty(Manifests))
+        {
+            yield return new ValidationResult("--source manifests needs --manifests DIR", [nameof(Manifests)]);
+        }
+
+        foreach (var ns in WatchedNamespaces.Where(n => !Translation.KubernetesNames.IsDns1123Subdomain(n)))
+        {
+            yield return new ValidationResult($"Namespaces: \"{ns}\" is not a namespace name", [nameof(Namespaces)]);
+        }
+
         if (AntiEntropyInterval <= TimeSpan.Zero || ManifestPollInterval <= TimeSpan.Zero || ManifestDebounce < TimeSpan.Zero)
         {
             yield return new ValidationResult("AntiEntropyInterval and ManifestPollInterval must be positive, ManifestDebounce not negative");
         }
     }
+}
+
+/// <summary>Where a fleet's Kubernetes objects come from.</summary>
+public enum SourceKind
+{
+    /// <summary>A folder of YAML/JSON manifests, watched.</summary>
+    Manifests,
+
+    /// <summary>The Kubernetes API server: list and watch.</summary>
+    Kubernetes,
 }
 
 /// <summary>The OTLP exporter's transport.</summary>

@@ -60,6 +60,13 @@ internal static class SiloSetup
                 }));
             }
             silo.Configure<ClusterMembershipOptions>(ConfigureFastFailureDetection);
+
+            if (RunsInPod())
+            {
+                // Silo identity from the downward API, the pod labels Orleans keys on, and a watch of the
+                // fleet's pods that declares a silo dead as soon as its pod is deleted.
+                silo.UseKubernetesHosting();
+            }
         }
 
         // One stream needs one queue; its pulling agent polls every 20 ms instead of the default 100 ms,
@@ -70,6 +77,12 @@ internal static class SiloSetup
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
         });
     }
+
+    /// <summary>In a pod with the downward-API variables the Deployment sets (and a service account to read pods with).</summary>
+    private static bool RunsInPod() =>
+        k8s.KubernetesClientConfiguration.IsInCluster()
+        && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("POD_NAME"))
+        && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("POD_NAMESPACE"));
 
     private static ConfigurationOptions RedisOptions(IngressFleetOptions options)
     {

@@ -35,6 +35,9 @@ public sealed class StandaloneHost : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
+    /// <summary>The host's services, to look at its state directly.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<StandaloneHost> StartAsync(params string[] extraArgs)
     {
         var folder = Directory.CreateTempSubdirectory("ingressfleet-test-").FullName;
