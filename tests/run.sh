@@ -11,6 +11,14 @@ if ! command -v redis-server >/dev/null || ! { command -v haproxy >/dev/null || 
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server haproxy >/dev/null
 fi
 
+# The deploy manifests are rendered with kubectl kustomize. Machines here ship kubectl 1.32; Debian's
+# kubernetes-client package conflicts with it, so install it only where there is no kubectl at all.
+if ! command -v kubectl >/dev/null; then
+  echo "installing kubectl"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubernetes-client >/dev/null
+fi
+
 results=artifacts/test-results
 rm -rf "$results"
 

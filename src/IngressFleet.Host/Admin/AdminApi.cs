@@ -21,10 +21,16 @@ internal static class AdminApi
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>200 while the process runs: the liveness probe.</summary>
+    public const string LivePath = "/healthz/live";
+
+    /// <summary>200 when this silo serves the control plane's current version: the readiness probe.</summary>
+    public const string ReadyPath = "/healthz/ready";
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz/live", () => Results.Json(new { status = "live" }, Json));
-        endpoints.MapGet("/healthz/ready", (Readiness readiness) =>
+        endpoints.MapGet(LivePath, () => Results.Json(new { status = "live" }, Json));
+        endpoints.MapGet(ReadyPath, (Readiness readiness) =>
         {
             var (ready, reason) = readiness.Check();
             return Results.Json(new { status = ready ? "ready" : "not ready", reason }, Json, statusCode: ready ? 200 : 503);

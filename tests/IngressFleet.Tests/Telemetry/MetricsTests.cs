@@ -38,7 +38,8 @@ public sealed partial class MetricsTests(StandaloneHostFixture fixture) : IClass
         Assert.Equal(3, Sum(after, Requests("502")) - Sum(before, Requests("502")));
         Assert.Equal(2, Sum(after, UpstreamErrors) - Sum(before, UpstreamErrors));
         Assert.Contains(after, l => l.StartsWith("http_server_request_duration_seconds_bucket{", StringComparison.Ordinal) && l.Contains("ingressfleet_backend=\"default/beta:80\"", StringComparison.Ordinal));
-        Assert.Equal(0, Sum(after, l => l.StartsWith("ingressfleet_backend_active_requests{", StringComparison.Ordinal) && l.Contains("default/beta:80", StringComparison.Ordinal)));
+        Assert.Equal(0, Sum(after, l => l.StartsWith("ingressfleet_backend_active_requests{", StringComparison.Ordinal) && l.Contains("default/metrics-down:80", StringComparison.Ordinal)));
+        Assert.Contains(after, l => l.StartsWith("ingressfleet_backend_active_requests{", StringComparison.Ordinal) && l.Contains("default/metrics-down:80", StringComparison.Ordinal));
         var version = Value(after.Single(l => l.StartsWith("ingressfleet_config_version", StringComparison.Ordinal)));
         Assert.Equal((await _host.AdminJsonAsync("/api/v1/status")).GetProperty("version").GetInt64(), (long)version);
         Assert.True(Sum(after, l => l.StartsWith("ingressfleet_config_propagation_lag_seconds_count", StringComparison.Ordinal)) >= 1, "no config apply was measured");
@@ -61,7 +62,7 @@ public sealed partial class MetricsTests(StandaloneHostFixture fixture) : IClass
             .GroupBy(m => m.Groups["name"].Value)
             .ToDictionary(g => g.Key, g => g.SelectMany(m => LabelName().Matches(m.Groups["labels"].Value).Select(x => x.Groups[1].Value)).Append("instance").Append("job").ToHashSet());
 
-        var dashboards = Directory.GetFiles(Path.Combine(RepositoryRoot(), "dashboards"), "*.json");
+        var dashboards = Directory.GetFiles(Path.Combine(Repository.Root, "dashboards"), "*.json");
         Assert.NotEmpty(dashboards);
         var checkedQueries = 0;
         foreach (var file in dashboards)
@@ -92,6 +93,7 @@ public sealed partial class MetricsTests(StandaloneHostFixture fixture) : IClass
     private static Func<string, bool> Requests(string status) => l =>
         l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
         && l.Contains("ingressfleet_backend=\"default/beta:80\"", StringComparison.Ordinal)
+        && l.Contains("ingressfleet_route=\"default/metrics\"", StringComparison.Ordinal)
         && l.Contains($"http_response_status_code=\"{status}\"", StringComparison.Ordinal);
 
     private static bool UpstreamErrors(string l) =>
@@ -196,19 +198,6 @@ public sealed partial class MetricsTests(StandaloneHostFixture fixture) : IClass
         {
             yield return values.Groups[2].Value;
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "IngressFleet.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("the repository root (IngressFleet.sln) was not found above the test binaries");
     }
 
     [GeneratedRegex("^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?<labels>[^}]*)\\})? ")]
