@@ -140,8 +140,11 @@ internal sealed partial class ConfigSubscriber : BackgroundService
             try
             {
                 var status = await ConfigGrain.GetStatusAsync();
-                LastStatus = status;
+
+                // The version first: readiness reads LastStatus, and must never see a synced source next to
+                // a version older than the one that status reports (it would call a stale silo current).
                 Applier.ObserveControlPlaneVersion(status.Version);
+                LastStatus = status;
                 if (!Applier.IsCurrent)
                 {
                     var served = await Applier.SyncAsync(stoppingToken);

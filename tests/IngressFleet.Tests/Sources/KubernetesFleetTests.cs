@@ -63,7 +63,11 @@ public sealed class KubernetesFleetTests(ITestOutputHelper output) : IAsyncLifet
         await Task.WhenAll(_silos.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
         foreach (var silo in _silos)
         {
-            Assert.Equal("web", await silo.WhoAnswersAsync("web.fleet.test", "/"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/") { Headers = { Host = "web.fleet.test" } };
+            using var response = await silo.Proxy.SendAsync(request);
+            Assert.True(
+                response.Headers.Contains("X-Echo-Backend"),
+                $"a ready silo answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}; status {await silo.Admin.GetStringAsync("/api/v1/status")}; routes {await silo.Admin.GetStringAsync("/api/v1/routes")}");
         }
 
         await Eventually.HoldsAsync(() => Task.FromResult(StatusIp() == "203.0.113.20"), TimeSpan.FromSeconds(10), "status written");

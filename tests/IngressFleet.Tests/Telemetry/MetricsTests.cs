@@ -32,7 +32,17 @@ public sealed partial class MetricsTests(StandaloneHostFixture fixture) : IClass
             Assert.Equal("502", await _host.WhoAnswersAsync("metrics-down.test", "/"));
         }
 
-        var after = await ScrapeAsync();
+        // A request is recorded when its handler finishes, a moment after the client has the response.
+        var after = await Eventually.ValueAsync(
+            async () =>
+            {
+                var scrape = await ScrapeAsync();
+                return Sum(scrape, Requests("200")) - Sum(before, Requests("200")) >= 7
+                    && Sum(scrape, Requests("502")) - Sum(before, Requests("502")) >= 3
+                    && Sum(scrape, UpstreamErrors) - Sum(before, UpstreamErrors) >= 2 ? scrape : null;
+            },
+            TimeSpan.FromSeconds(5),
+            "the requests recorded");
 
         Assert.Equal(7, Sum(after, Requests("200")) - Sum(before, Requests("200")));
         Assert.Equal(3, Sum(after, Requests("502")) - Sum(before, Requests("502")));
