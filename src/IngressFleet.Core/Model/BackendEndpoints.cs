@@ -27,11 +27,16 @@ public sealed record BackendEndpoints(BackendRef Backend, ImmutableArray<Destina
     [Id(0)]
     public bool Tls { get; init; }
 
+    /// <summary>How its destinations are judged healthy: from the oldest Ingress that sends to it.</summary>
+    [Id(1)]
+    public HealthPolicy Health { get; init; } = HealthPolicy.Default;
+
     public bool Equals(BackendEndpoints? other) =>
         ReferenceEquals(this, other) || (other is not null
         && Backend == other.Backend
         && Problem == other.Problem
         && Tls == other.Tls
+        && Health == other.Health
         && Destinations.AsSpan().SequenceEqual(other.Destinations.AsSpan()));
 
     public override int GetHashCode() => HashCode.Combine(Backend, Problem, Destinations.Length);

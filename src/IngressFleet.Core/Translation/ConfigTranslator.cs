@@ -65,11 +65,12 @@ public static class ConfigTranslator
         cache?.EndPass();
         var resolver = new BackendResolver(objects);
         var backends = ImmutableDictionary.CreateBuilder<string, BackendEndpoints>(StringComparer.Ordinal);
-        foreach (var backend in ingresses.Values.SelectMany(i => i.Backends))
+        // Oldest Ingress first: a backend that several Ingresses send to takes its health policy from the oldest.
+        foreach (var ingress in ingresses.Values.OrderBy(i => i, Routing.IngressAge.Instance))
         {
-            if (!backends.ContainsKey(backend.Key))
+            foreach (var backend in ingress.Backends.Where(b => !backends.ContainsKey(b.Key)))
             {
-                backends[backend.Key] = resolver.Resolve(backend);
+                backends[backend.Key] = resolver.Resolve(backend) with { Health = ingress.Options.Health };
             }
         }
 

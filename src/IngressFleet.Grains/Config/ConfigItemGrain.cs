@@ -28,8 +28,11 @@ public sealed class ConfigItemState<T>
 internal abstract class ConfigItemGrain<T>(IPersistentState<ConfigItemState<T>> state) : Grain
     where T : class
 {
+    /// <summary>The item held now.</summary>
+    protected T? Current => state.State.Value;
+
     /// <summary>Replaces the item; null when it is gone from the config.</summary>
-    public async Task SetAsync(T? value)
+    public virtual async Task SetAsync(T? value)
     {
         if (value is null)
         {

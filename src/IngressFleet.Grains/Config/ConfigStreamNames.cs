@@ -17,6 +17,9 @@ public static class ConfigStreamNames
     /// <summary>The one stream of config deltas.</summary>
     public static StreamId Id { get; } = StreamId.Create("ingressfleet.config", "fleet");
 
+    /// <summary>The one stream of health deltas.</summary>
+    public static StreamId HealthId { get; } = StreamId.Create("ingressfleet.health", "fleet");
+
     /// <summary>The key of the one config grain of a fleet.</summary>
     public const string FleetKey = "fleet";
 }

@@ -164,6 +164,66 @@ internal static class AdminApi
             return Results.Json(new { version = state.Version, defaultCertificate, certificates }, Json);
         });
 
+        endpoints.MapGet("/api/v1/health", (DataPlane dataPlane) =>
+        {
+            // Every destination with the fleet's verdict: who decided it, when, and until when.
+            var state = dataPlane.Current;
+            var backends = state.Backends
+                .OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p =>
+                {
+                    var health = state.Health.Backends.GetValueOrDefault(p.Key);
+                    var ejected = health?.Ejected.ToDictionary(e => e.Destination, StringComparer.Ordinal) ?? [];
+                    return new
+                    {
+                        backend = p.Key,
+                        prober = health?.Prober,
+                        activeCheck = p.Value.Endpoints.Health.Active,
+                        panic = p.Value.Panic,
+                        destinations = Enumerable.Range(0, p.Value.Count).Select(i =>
+                        {
+                            var address = p.Value.Address(i);
+                            var verdict = ejected.GetValueOrDefault(address);
+                            return new
+                            {
+                                destination = address,
+                                healthy = verdict is null,
+                                inFlightHere = p.Value.InFlight(i),
+                                reason = verdict?.Reason,
+                                decidedBy = verdict?.DecidedBy,
+                                since = verdict?.Since,
+                                until = verdict?.Until,
+                            };
+                        }).ToList(),
+                    };
+                })
+                .ToList();
+            return Results.Json(new { healthVersion = state.Health.Version, backends }, Json);
+        });
+
+        endpoints.MapGet("/api/v1/limits", async (DataPlane dataPlane, IClusterClient client) =>
+        {
+            // Every fleet-wide limit the config sets, with each silo's lease as the limit's grain sees it.
+            var state = dataPlane.Current;
+            var keys = state.Config.Ingresses.Values.SelectMany(i =>
+                (i.Options.ConnectionLimit is null ? [] : i.Backends.Select(b => Limits.FleetLimits.ConnectionKey(i.Key, b.Key)).Distinct())
+                .Concat(i.Options.RateLimit is null ? [] : [Limits.FleetLimits.RateKey(i.Key)]))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            var views = await Task.WhenAll(keys.Select(k => client.GetGrain<IngressFleet.Limits.ILimitGrain>(k).GetAsync()));
+            return Results.Json(new
+            {
+                limits = views.Select(v => new
+                {
+                    key = v.Key,
+                    limit = v.Limit,
+                    used = v.Holdings.Sum(h => h.InUse),
+                    granted = v.Holdings.Sum(h => h.Granted),
+                    leases = v.Holdings.Select(h => new { silo = h.Silo, granted = h.Granted, inUse = h.InUse, demand = h.Demand, expiresAt = h.ExpiresAt }),
+                }),
+            }, Json);
+        });
+
         endpoints.MapGet("/api/v1/problems", (DataPlane dataPlane) =>
         {
             var state = dataPlane.Current;

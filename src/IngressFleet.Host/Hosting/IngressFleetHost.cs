@@ -96,6 +96,12 @@ public static class IngressFleetHost
         // subscribes before a source publishes, and on shutdown draining comes first, leaving the cluster last.
         services.AddSingleton<ConfigSubscriber>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigSubscriber>());
+        services.AddHostedService<Health.HealthSubscriber>();
+        services.AddSingleton<Health.HealthReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Health.HealthReporter>());
+        services.AddHostedService<Health.ActiveProber>();
+        services.AddSingleton<Limits.FleetLimits>();
+        services.AddHostedService(sp => sp.GetRequiredService<Limits.FleetLimits>());
         // Without a source the silo only serves what the fleet's source holder publishes; the folder
         // source is registered then too, never run, since the fleet reporter asks the runner about it.
         if (options.EffectiveSource == SourceKind.Kubernetes)

@@ -1,3 +1,4 @@
+using IngressFleet.LoadBalancing;
 using IngressFleet.Model;
 using IngressFleet.Routing;
 using IngressFleet.Tls;
@@ -17,6 +18,9 @@ public sealed record DataPlaneState(
     /// <summary>The certificates handshakes choose from.</summary>
     internal CertificateTable Certificates { get; init; } = null!;
 
+    /// <summary>The fleet's health view the backend pools were built with.</summary>
+    public HealthSnapshot Health { get; init; } = HealthSnapshot.Empty;
+
     public long Version => Config.Version;
 }
 
@@ -29,6 +33,7 @@ public sealed class DataPlane
 {
     private readonly TimeProvider _time;
     private readonly TlsSettings _tls;
+    private readonly Lock _writeGate = new();
     private volatile DataPlaneState _current;
 
     public DataPlane(TimeProvider time)
@@ -55,29 +60,60 @@ public sealed class DataPlane
     public void Apply(RoutingConfig config, ConfigChange? change)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var previous = _current;
-        var routes = change switch
+        lock (_writeGate)
         {
-            { TouchesOnlyBackends: true } => previous.Routes,
-            not null => RouteTableBuilder.Update(
-                previous.Routes,
-                previous.Config.Ingresses,
-                config.Ingresses,
-                change.Ingresses.Select(i => i.Key).Concat(change.RemovedIngresses)),
-            null => RouteTableBuilder.Build(config.Ingresses.Values),
-        };
+            var previous = _current;
+            var routes = change switch
+            {
+                { TouchesOnlyBackends: true } => previous.Routes,
+                not null => RouteTableBuilder.Update(
+                    previous.Routes,
+                    previous.Config.Ingresses,
+                    config.Ingresses,
+                    change.Ingresses.Select(i => i.Key).Concat(change.RemovedIngresses)),
+                null => RouteTableBuilder.Build(config.Ingresses.Values),
+            };
+            var certificates = change is { TouchesTls: false }
+                ? previous.Certificates
+                : CertificateTable.Build(config, previous.Certificates, _tls.SelfSigned, _tls.DefaultSecret);
+            _current = new DataPlaneState(config, routes, Pools(config, previous.Backends, previous.Health, previous.Health), _time.GetUtcNow())
+            {
+                Certificates = certificates,
+                Health = previous.Health,
+            };
+        }
+    }
+
+    /// <summary>Makes <paramref name="health"/> the fleet health view: backends whose health changed get new pools.</summary>
+    public void ApplyHealth(HealthSnapshot health)
+    {
+        ArgumentNullException.ThrowIfNull(health);
+        lock (_writeGate)
+        {
+            var previous = _current;
+            _current = previous with
+            {
+                Backends = Pools(previous.Config, previous.Backends, previous.Health, health),
+                Health = health,
+            };
+        }
+    }
+
+    /// <summary>
+    /// A pool per backend; an unchanged backend with unchanged health keeps its pool, and with it its
+    /// balancing state and in-flight counts.
+    /// </summary>
+    private static Dictionary<string, BackendPool> Pools(RoutingConfig config, IReadOnlyDictionary<string, BackendPool> previous, HealthSnapshot before, HealthSnapshot after)
+    {
         var pools = new Dictionary<string, BackendPool>(config.Backends.Count, StringComparer.Ordinal);
         foreach (var (key, endpoints) in config.Backends)
         {
-            // An unchanged backend keeps its pool, and with it its round-robin position.
-            pools[key] = previous.Backends.TryGetValue(key, out var pool) && pool.Endpoints.Equals(endpoints)
+            var health = after.Backends.GetValueOrDefault(key);
+            pools[key] = previous.TryGetValue(key, out var pool) && pool.Endpoints.Equals(endpoints) && Equals(before.Backends.GetValueOrDefault(key), health)
                 ? pool
-                : new BackendPool(endpoints);
+                : new BackendPool(endpoints, health is null ? null : health.Ejected.Select(e => e.Destination).ToHashSet(StringComparer.Ordinal));
         }
 
-        var certificates = change is { TouchesTls: false }
-            ? previous.Certificates
-            : CertificateTable.Build(config, previous.Certificates, _tls.SelfSigned, _tls.DefaultSecret);
-        _current = new DataPlaneState(config, routes, pools, _time.GetUtcNow()) { Certificates = certificates };
+        return pools;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.WebUtilities;
+using IngressFleet.LoadBalancing;
 using IngressFleet.Model;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -29,6 +30,8 @@ internal sealed partial class ProxyHandler : IDisposable
     private readonly ILogger<ProxyHandler> _logger;
     private readonly Hosting.GracefulShutdown _shutdown;
     private readonly Telemetry.RequestTelemetry _telemetry;
+    private readonly Health.HealthReporter _health;
+    private readonly Limits.FleetLimits _limits;
     private readonly string _redirectPortSuffix;
 
     public ProxyHandler(
@@ -36,6 +39,8 @@ internal sealed partial class ProxyHandler : IDisposable
         IHttpForwarder forwarder,
         Hosting.GracefulShutdown shutdown,
         Telemetry.RequestTelemetry telemetry,
+        Health.HealthReporter health,
+        Limits.FleetLimits limits,
         Microsoft.Extensions.Options.IOptions<Hosting.IngressFleetOptions> options,
         ILogger<ProxyHandler> logger)
     {
@@ -44,6 +49,8 @@ internal sealed partial class ProxyHandler : IDisposable
         _dataPlane = dataPlane;
         _shutdown = shutdown;
         _telemetry = telemetry;
+        _health = health;
+        _limits = limits;
         _forwarder = forwarder;
         _logger = logger;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
@@ -94,24 +101,31 @@ internal sealed partial class ProxyHandler : IDisposable
             {
                 RedirectToHttps(context);
             }
-            else if (!state.Backends.TryGetValue(route.BackendKey, out var pool) || pool.Pick(UsesTls(route, pool)) is not { } picked)
+            else if (route.Options.RateLimit is { } rate && !await AdmitAsync(_limits.Rate(route.Ingress, rate)))
+            {
+                await RejectAsync(context, StatusCodes.Status429TooManyRequests, _limits.Rate(route.Ingress, rate).RetryAfterSeconds, "the Ingress's fleet-wide rate limit is exceeded", rate: true);
+            }
+            else if (!state.Backends.TryGetValue(route.BackendKey, out var pool) || pool.Count == 0)
             {
                 await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "the backend has no ready endpoint");
             }
             else
             {
-                destination = picked;
-                if (route.Options.Hsts is { } hsts && request.IsHttps)
+                var permits = route.Options.ConnectionLimit is { } limit ? _limits.Connections(route.Ingress, route.BackendKey, limit) : null;
+                if (permits is not null && !await permits.AcquireAsync(context.RequestAborted))
                 {
-                    AddHsts(context, hsts);
+                    await RejectAsync(context, StatusCodes.Status503ServiceUnavailable, 1, "the backend's fleet-wide connection limit is reached and its queue is full or timed out", rate: false);
                 }
-
-                _telemetry.ForwardStarted(route);
-                var config = route.Options.BackendProtocol is BackendProtocol.H2c or BackendProtocol.Grpc or BackendProtocol.Grpcs ? Http2RequestConfig : RequestConfig;
-                error = await _forwarder.SendAsync(context, destination, _client, config, ForwardedHeadersTransformer.Instance);
-                if (error != ForwarderError.None)
+                else
                 {
-                    Log.ForwardFailed(_logger, route.BackendKey, destination, error, context.GetForwarderErrorFeature()?.Exception);
+                    try
+                    {
+                        (destination, error) = await ForwardAsync(context, route, pool);
+                    }
+                    finally
+                    {
+                        permits?.Release();
+                    }
                 }
             }
         }
@@ -122,6 +136,97 @@ internal sealed partial class ProxyHandler : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>Picks the destination (affinity cookie, else the Ingress's balancing policy), forwards, and tells passive health how it went.</summary>
+    private async Task<(string Destination, ForwarderError Error)> ForwardAsync(HttpContext context, Routing.RouteEntry route, BackendPool pool)
+    {
+        var traffic = route.Options.Traffic;
+        var index = -1;
+        if (traffic.AffinityCookie is { } cookieName && context.Request.Cookies[cookieName] is { } id)
+        {
+            index = pool.FindAffinity(id);
+        }
+
+        var sticky = index >= 0;
+        if (index < 0)
+        {
+            index = pool.Pick(traffic.LoadBalancing, traffic.HashBy is { } hashBy ? KeyHash(context, hashBy) : null);
+        }
+
+        if (traffic.AffinityCookie is { } name && !sticky)
+        {
+            context.Response.Cookies.Append(name, pool.AffinityId(index), new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps });
+        }
+
+        var destination = pool.Prefix(index, UsesTls(route, pool));
+        if (route.Options.Hsts is { } hsts && context.Request.IsHttps)
+        {
+            AddHsts(context, hsts);
+        }
+
+        _telemetry.ForwardStarted(route);
+        pool.Started(index);
+        var error = ForwarderError.None;
+        try
+        {
+            var config = route.Options.BackendProtocol is BackendProtocol.H2c or BackendProtocol.Grpc or BackendProtocol.Grpcs ? Http2RequestConfig : RequestConfig;
+            error = await _forwarder.SendAsync(context, destination, _client, config, ForwardedHeadersTransformer.Instance);
+            if (error != ForwarderError.None)
+            {
+                Log.ForwardFailed(_logger, route.BackendKey, destination, error, context.GetForwarderErrorFeature()?.Exception);
+            }
+        }
+        finally
+        {
+            pool.Ended(index);
+            if (IsHealthEvidence(error))
+            {
+                var failed = error != ForwarderError.None || (context.Response.StatusCode >= 500 && pool.Endpoints.Health.ServerErrorsAreFailures);
+                _health.Record(route.BackendKey, pool.Address(index), failed);
+            }
+        }
+
+        return (destination, error);
+    }
+
+    /// <summary>Failures the destination caused (connect, timeout), or success; not the client going away.</summary>
+    private static bool IsHealthEvidence(ForwarderError error) =>
+        error is ForwarderError.None or ForwarderError.Request or ForwarderError.RequestTimedOut;
+
+    /// <summary>The consistent-hashing key of a request; null (so another policy picks) when the request has none.</summary>
+    private static ulong? KeyHash(HttpContext context, HashKey key)
+    {
+        switch (key.Source)
+        {
+            case HashSource.Header when context.Request.Headers[key.Name!] is { Count: > 0 } values:
+                return FleetHash.Of(values[0]);
+            case HashSource.Cookie when context.Request.Cookies[key.Name!] is { } cookie:
+                return FleetHash.Of(cookie);
+            case HashSource.ClientAddress when context.Connection.RemoteIpAddress is { } address:
+                Span<byte> bytes = stackalloc byte[16];
+                return address.TryWriteBytes(bytes, out var written) ? FleetHash.Of(bytes[..written]) : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Takes a token of the Ingress's rate share; a new share is waited for once, briefly.</summary>
+    private static async ValueTask<bool> AdmitAsync(Limits.RateBucket bucket)
+    {
+        if (!bucket.HasShare)
+        {
+            await bucket.FirstShare.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        return bucket.TryTake();
+    }
+
+    private Task RejectAsync(HttpContext context, int status, int retryAfterSeconds, string reason, bool rate)
+    {
+        _limits.Rejected(rate);
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return RespondAsync(context, status, reason);
+    }
 
     private static bool UsesTls(Routing.RouteEntry route, BackendPool pool) => route.Options.BackendProtocol switch
     {

@@ -26,7 +26,7 @@ internal sealed class ProxyMetrics
     private readonly UpDownCounter<long> _inFlight;
     private readonly Counter<long> _upstreamErrors;
 
-    public ProxyMetrics(IMeterFactory meters, DataPlane dataPlane, ConfigSubscriber subscriber, AccessLog accessLog, TimeProvider time)
+    public ProxyMetrics(IMeterFactory meters, DataPlane dataPlane, ConfigSubscriber subscriber, AccessLog accessLog, Limits.FleetLimits limits, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _meter = meters.Create(MeterName);
@@ -48,6 +48,35 @@ internal sealed class ProxyMetrics
                 new KeyValuePair<string, object?>("ingressfleet.secret", p.Key))),
             "s",
             "Time until each served certificate expires, by Secret: alert well before zero.");
+        _meter.CreateObservableGauge(
+            "ingressfleet.backend.ejected_destinations",
+            () => dataPlane.Current.Health.Backends.Values.Select(b => new Measurement<int>(b.Ejected.Length, new KeyValuePair<string, object?>(BackendTag, b.Backend))),
+            "{destination}",
+            "Destinations the fleet has ejected, by backend.");
+        _meter.CreateObservableGauge(
+            "ingressfleet.limit.permits",
+            () => limits.ConnectionLimits.SelectMany(p => new[]
+            {
+                new Measurement<int>(p.Granted, new("ingressfleet.limit", p.Key), new("state", "granted")),
+                new Measurement<int>(p.InUse, new("ingressfleet.limit", p.Key), new("state", "in_use")),
+                new Measurement<int>(p.Queued, new("ingressfleet.limit", p.Key), new("state", "queued")),
+            }),
+            "{permit}",
+            "This silo's permits of each fleet-wide connection limit: leased, used, and requests queued.");
+        _meter.CreateObservableGauge(
+            "ingressfleet.limit.rate_share",
+            () => limits.RateLimits.Select(b => new Measurement<double>(b.Rate, new KeyValuePair<string, object?>("ingressfleet.limit", b.Key))),
+            "{request}/s",
+            "This silo's share of each fleet-wide rate limit.");
+        _meter.CreateObservableCounter(
+            "ingressfleet.limit.rejected",
+            () => new[]
+            {
+                new Measurement<long>(limits.RejectedConnections, new KeyValuePair<string, object?>("reason", "connections")),
+                new Measurement<long>(limits.RejectedRate, new KeyValuePair<string, object?>("reason", "rate")),
+            },
+            "{request}",
+            "Requests refused by a fleet-wide limit: 503 (connections) or 429 (rate).");
         _meter.CreateObservableCounter("ingressfleet.access_log.dropped", () => accessLog.Dropped, "{entry}", "Access log entries dropped because the writer fell behind.");
     }
 

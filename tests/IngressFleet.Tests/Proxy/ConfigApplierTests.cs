@@ -78,7 +78,8 @@ public sealed class ConfigApplierTests
         await applier.ApplyAsync(CommitChange(new ConfigChange([], [], [endpoints], [], [], [], [], [])), CancellationToken.None);
 
         Assert.Same(table, _dataPlane.Current.Routes);
-        Assert.Equal("http://10.9.9.9:8080", _dataPlane.Current.Backends[Web.Key].Pick(tls: false));
+        var pool = _dataPlane.Current.Backends[Web.Key];
+        Assert.Equal("http://10.9.9.9:8080", pool.Prefix(pool.Pick(LoadBalancingPolicy.RoundRobin), tls: false));
     }
 
     private ConfigApplier NewApplier() => new(_dataPlane, _ =>

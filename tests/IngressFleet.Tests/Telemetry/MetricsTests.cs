@@ -62,9 +62,9 @@ public sealed partial class MetricsTests(StandaloneHostFixture fixture) : IClass
     [Fact]
     public async Task Dashboards_QueryOnlyMetricsAndLabelsTheAppEmits()
     {
-        await RouteMetricsTrafficAsync();
-        Assert.Equal("beta", await _host.WhoAnswersAsync("metrics.test", "/fail?status=503"));
-        Assert.Equal("502", await _host.WhoAnswersAsync("metrics-down.test", "/"));
+        await RouteMetricsTrafficAsync("dashboard-down");
+        Assert.Equal("beta", await _host.WhoAnswersAsync("dashboard-down-ok.test", "/fail?status=503"));
+        Assert.Equal("502", await _host.WhoAnswersAsync("dashboard-down.test", "/"));
         var scrape = await ScrapeAsync();
         var labelsByMetric = scrape
             .Select(l => SampleLine().Match(l))
@@ -110,17 +110,21 @@ public sealed partial class MetricsTests(StandaloneHostFixture fixture) : IClass
         l.StartsWith("ingressfleet_backend_upstream_errors_total{", StringComparison.Ordinal)
         && l.Contains("ingressfleet_backend=\"default/metrics-down:80\"", StringComparison.Ordinal);
 
-    private async Task RouteMetricsTrafficAsync()
+    /// <summary>
+    /// Routes of a test's own (so that one test's requests, recorded a moment after their responses, never
+    /// count in another's): metrics.test to the beta backend, metrics-down.test to a closed port.
+    /// </summary>
+    private async Task RouteMetricsTrafficAsync(string down = "metrics-down")
     {
         _host.Write(
-            "metrics.yaml",
-            Objects.Ingress("metrics")
-                .Rule("metrics.test", "/", "Prefix", "beta", 80)
-                .Rule("metrics-down.test", "/", "Prefix", "metrics-down", 80)
+            $"{down}.yaml",
+            Objects.Ingress(down == "metrics-down" ? "metrics" : down)
+                .Rule(down == "metrics-down" ? "metrics.test" : $"{down}-ok.test", "/", "Prefix", "beta", 80)
+                .Rule($"{down}.test", "/", "Prefix", down, 80)
                 .Build(),
-            Objects.Service("metrics-down", "default", Objects.Port(80)),
-            Objects.Slice("metrics-down", "default", null, FreePorts.Take(1)[0], ("127.0.0.1", true)));
-        await Eventually.HoldsAsync(async () => await _host.WhoAnswersAsync("metrics-down.test", "/") == "502", TimeSpan.FromSeconds(5), "metrics routes");
+            Objects.Service(down, "default", Objects.Port(80)),
+            Objects.Slice(down, "default", null, FreePorts.Take(1)[0], ("127.0.0.1", true)));
+        await Eventually.HoldsAsync(async () => await _host.WhoAnswersAsync($"{down}.test", "/") == "502", TimeSpan.FromSeconds(5), "metrics routes");
     }
 
     /// <summary>Every PromQL query of a dashboard: panel targets (rows included) and templating queries.</summary>

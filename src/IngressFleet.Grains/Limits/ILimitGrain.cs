@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+
+namespace IngressFleet.Limits;
+
+/// <summary>Permits a silo may use until <see cref="Duration"/> after it asked; it must stop using them then unless renewed.</summary>
+[GenerateSerializer, Immutable, Alias("ingressfleet.PermitLease")]
+public sealed record PermitLease(int Permits, TimeSpan Duration);
+
+/// <summary>A silo's share of a fleet-wide rate: its own token bucket's rate and size, valid for <see cref="Duration"/>.</summary>
+[GenerateSerializer, Immutable, Alias("ingressfleet.RateShare")]
+public sealed record RateShare(double RequestsPerSecond, double Burst, TimeSpan Duration);
+
+/// <summary>One silo's holding of a limit, for the admin API.</summary>
+[GenerateSerializer, Immutable, Alias("ingressfleet.LimitHolding")]
+public sealed record LimitHolding(string Silo, double Granted, double InUse, double Demand, DateTimeOffset ExpiresAt);
+
+/// <summary>A limit's fleet-wide state: its value and who holds what.</summary>
+[GenerateSerializer, Immutable, Alias("ingressfleet.LimitView")]
+public sealed record LimitView(string Key, double Limit, ImmutableArray<LimitHolding> Holdings);
+
+/// <summary>
+/// One fleet-wide limit (key <c>connections|ingress|backend</c> or <c>rate|ingress</c>): the number is held here
+/// once for the fleet, and silos take leases on parts of it by demand, renewing them while they need them.
+/// </summary>
+[Alias("ingressfleet.ILimitGrain")]
+public interface ILimitGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Renews <paramref name="silo"/>'s concurrency permits. <paramref name="inUse"/> are requests it has in
+    /// flight now; <paramref name="demand"/> what it would use (in flight, queued, and some headroom).
+    /// </summary>
+    [Alias("Lease")]
+    Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int demand);
+
+    /// <summary>Renews <paramref name="silo"/>'s share of a rate, by the rate it is asked for (<paramref name="demand"/> requests per second).</summary>
+    [Alias("Share")]
+    Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand);
+
+    [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
+    Task<LimitView> GetAsync();
+}
+
+/// <summary>How long leases last, and what silos count on.</summary>
+public static class LimitLeases
+{
+    /// <summary>A lease not renewed within this long lapses; a killed silo's permits return after it.</summary>
+    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often a silo renews the leases it uses.</summary>
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromMilliseconds(250);
+}
+
+internal sealed class LimitGrain(TimeProvider time) : Grain, ILimitGrain
+{
+    private readonly Dictionary<string, Holding> _holdings = new(StringComparer.Ordinal);
+    private DateTimeOffset _grantsOpenAt;
+    private double _limit;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A previous activation may have granted permits that silos still use: for one lease period only
+        // what silos already have in flight is confirmed, so the fleet-wide count cannot exceed the limit.
+        _grantsOpenAt = time.GetUtcNow() + LimitLeases.Duration;
+        return Task.CompletedTask;
+    }
+
+    public Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int demand)
+    {
+        var now = time.GetUtcNow();
+        Expire(now);
+        _limit = limit;
+        var holding = _holdings.TryGetValue(silo, out var h) ? h : _holdings[silo] = new Holding();
+        (holding.InUse, holding.Demand, holding.ExpiresAt) = (inUse, Math.Max(demand, inUse), now + LimitLeases.Duration);
+
+        int granted;
+        if (now < _grantsOpenAt)
+        {
+            granted = Math.Min(inUse, (int)holding.Granted);
+            granted = Math.Max(granted, Math.Min(inUse, limit - Reserved(silo)));
+        }
+        else
+        {
+            var fair = FairShares(limit)[silo];
+            granted = (int)Math.Min(fair, limit - Reserved(silo));
+        }
+
+        holding.Granted = Math.Max(granted, 0);
+        return Task.FromResult(new PermitLease((int)holding.Granted, LimitLeases.Duration));
+    }
+
+    public Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand)
+    {
+        var now = time.GetUtcNow();
+        Expire(now);
+        _limit = requestsPerSecond;
+        var holding = _holdings.TryGetValue(silo, out var h) ? h : _holdings[silo] = new Holding();
+        (holding.Demand, holding.ExpiresAt) = (Math.Max(demand, 0.1), now + LimitLeases.Duration);
+        var total = _holdings.Values.Sum(x => x.Demand);
+        var share = requestsPerSecond * holding.Demand / total;
+        holding.Granted = share;
+        holding.InUse = demand;
+        return Task.FromResult(new RateShare(share, Math.Max(1, burst * share / requestsPerSecond), LimitLeases.Duration));
+    }
+
+    public Task<LimitView> GetAsync()
+    {
+        Expire(time.GetUtcNow());
+        return Task.FromResult(new LimitView(
+            this.GetPrimaryKeyString(),
+            _limit,
+            [.. _holdings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new LimitHolding(p.Key, p.Value.Granted, p.Value.InUse, p.Value.Demand, p.Value.ExpiresAt))]));
+    }
+
+    private void Expire(DateTimeOffset now)
+    {
+        foreach (var silo in _holdings.Where(p => p.Value.ExpiresAt <= now).Select(p => p.Key).ToList())
+        {
+            _holdings.Remove(silo);
+        }
+    }
+
+    /// <summary>What the other silos hold or still use: the part of the limit not available to <paramref name="silo"/>.</summary>
+    private int Reserved(string silo) =>
+        (int)_holdings.Where(p => p.Key != silo).Sum(p => Math.Max(p.Value.Granted, p.Value.InUse));
+
+    /// <summary>
+    /// Water-filling by demand: a silo that wants less than an equal part gets what it wants, and what it
+    /// leaves is split among the others; so under skew the busy silo gets most of the limit, and every silo
+    /// with demand gets some.
+    /// </summary>
+    private Dictionary<string, double> FairShares(int limit)
+    {
+        var shares = new Dictionary<string, double>(StringComparer.Ordinal);
+        var remaining = (double)limit;
+        var open = _holdings.OrderBy(p => p.Value.Demand).ToList();
+        while (open.Count > 0)
+        {
+            var equal = Math.Floor(remaining / open.Count);
+            var (silo, holding) = open[0];
+            var share = Math.Min(holding.Demand, Math.Max(equal, open.Count == 1 ? remaining : equal));
+            shares[silo] = share;
+            remaining -= share;
+            open.RemoveAt(0);
+        }
+
+        return shares;
+    }
+
+    private sealed class Holding
+    {
+        public double Granted;
+        public double InUse;
+        public double Demand;
+        public DateTimeOffset ExpiresAt;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using IngressFleet.Backends;
+using IngressFleet.Model;
+
+namespace IngressFleet.Health;
+
+/// <summary>
+/// Passive health, the silo's half: requests only bump two counters per destination; every
+/// <see cref="FlushInterval"/> one loop sends each backend grain what this silo saw since the last report.
+/// </summary>
+internal sealed partial class HealthReporter(IClusterClient client, ILogger<HealthReporter> logger) : BackgroundService
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly ConcurrentDictionary<(string Backend, string Destination), Counts> _counts = new();
+    private string _silo = "unknown";
+
+    /// <summary>Records one forwarded request's outcome: a failure is a connection failure, a timeout, or a 5xx the backend's policy counts.</summary>
+    public void Record(string backend, string destination, bool failed)
+    {
+        var counts = _counts.GetOrAdd((backend, destination), static _ => new Counts());
+        if (failed)
+        {
+            Interlocked.Increment(ref counts.Failures);
+        }
+        else
+        {
+            Interlocked.Increment(ref counts.Successes);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _silo = client.ServiceProvider.GetService<Orleans.Runtime.ILocalSiloDetails>()?.Name ?? _silo;
+        using var timer = new PeriodicTimer(FlushInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var batches = new Dictionary<string, List<DestinationOutcome>>(StringComparer.Ordinal);
+            foreach (var ((backend, destination), counts) in _counts)
+            {
+                var successes = Interlocked.Exchange(ref counts.Successes, 0);
+                var failures = Interlocked.Exchange(ref counts.Failures, 0);
+                if (successes + failures > 0)
+                {
+                    (batches.TryGetValue(backend, out var list) ? list : batches[backend] = []).Add(new DestinationOutcome(destination, successes, failures));
+                }
+            }
+
+            await Task.WhenAll(batches.Select(b => SendAsync(b.Key, [.. b.Value])));
+        }
+    }
+
+    private async Task SendAsync(string backend, ImmutableArray<DestinationOutcome> outcomes)
+    {
+        try
+        {
+            await client.GetGrain<IBackendGrain>(backend).ReportAsync(_silo, outcomes);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One lost report weakens one window's evidence; the next reports carry on.
+            Log.ReportFailed(logger, backend, e.Message);
+        }
+    }
+
+    private sealed class Counts
+    {
+        public int Successes;
+        public int Failures;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(820, LogLevel.Debug, "Health report for backend {Backend} failed: {Reason}")]
+        public static partial void ReportFailed(ILogger logger, string backend, string reason);
+    }
+}
