@@ -33,8 +33,8 @@ public interface IBackendGrain : Config.IConfigItemGrain<BackendEndpoints>
 /// <summary>The passive-health policy: thresholds over a sliding window of every silo's reports.</summary>
 public static class PassiveHealthPolicy
 {
-    /// <summary>The window outcomes are judged over.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+    /// <summary>The window outcomes are judged over: short, so a destination that dies is judged by its death, not its past.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(2);
 
     /// <summary>At least this many failures in the window...</summary>
     public const int MinimumFailures = 5;
@@ -94,9 +94,19 @@ internal sealed partial class BackendGrain(
 
             window.Add(bucket, outcome.Successes, outcome.Failures);
             var (successes, failures) = window.Sum(bucket);
-            if (!_ejected.ContainsKey(outcome.Destination)
-                && failures >= PassiveHealthPolicy.MinimumFailures
-                && failures >= PassiveHealthPolicy.FailureRatio * (successes + failures))
+            if (_ejected.ContainsKey(outcome.Destination))
+            {
+                continue;
+            }
+
+            // A report of nothing but failures is a dead destination (connection refused, timeouts): no need to
+            // wait for the window's older successes to be outweighed.
+            if (outcome.Failures >= PassiveHealthPolicy.MinimumFailures && outcome.Successes == 0)
+            {
+                Eject(outcome.Destination, $"{outcome.Failures} requests in a row failed (reported by {reporter})", now);
+                window.Clear();
+            }
+            else if (failures >= PassiveHealthPolicy.MinimumFailures && failures >= PassiveHealthPolicy.FailureRatio * (successes + failures))
             {
                 Eject(outcome.Destination, $"{failures} of {successes + failures} requests failed in the last {PassiveHealthPolicy.Window.TotalSeconds:0} s (reported by {reporter} and others)", now);
                 window.Clear();

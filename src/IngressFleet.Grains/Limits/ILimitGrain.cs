@@ -27,10 +27,11 @@ public interface ILimitGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Renews <paramref name="silo"/>'s concurrency permits. <paramref name="inUse"/> are requests it has in
-    /// flight now; <paramref name="demand"/> what it would use (in flight, queued, and some headroom).
+    /// flight now, <paramref name="need"/> those plus the queued ones, <paramref name="demand"/> that plus
+    /// some headroom for what comes next.
     /// </summary>
     [Alias("Lease")]
-    Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int demand);
+    Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand);
 
     /// <summary>Renews <paramref name="silo"/>'s share of a rate, by the rate it is asked for (<paramref name="demand"/> requests per second).</summary>
     [Alias("Share")]
@@ -50,7 +51,16 @@ public static class LimitLeases
     public static readonly TimeSpan RenewEvery = TimeSpan.FromMilliseconds(250);
 }
 
-internal sealed class LimitGrain(TimeProvider time) : Grain, ILimitGrain
+/// <summary>What a limit grain persists: until when leases it granted may still be in use.</summary>
+[GenerateSerializer, Alias("ingressfleet.LimitLeaseMarker")]
+public sealed class LimitLeaseMarker
+{
+    [Id(0)] public DateTimeOffset LeasesValidUntil { get; set; }
+}
+
+internal sealed class LimitGrain(
+    [PersistentState("limit", Config.ConfigStreamNames.StorageName)] IPersistentState<LimitLeaseMarker> marker,
+    TimeProvider time) : Grain, ILimitGrain
 {
     private readonly Dictionary<string, Holding> _holdings = new(StringComparer.Ordinal);
     private DateTimeOffset _grantsOpenAt;
@@ -58,19 +68,45 @@ internal sealed class LimitGrain(TimeProvider time) : Grain, ILimitGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A previous activation may have granted permits that silos still use: for one lease period only
-        // what silos already have in flight is confirmed, so the fleet-wide count cannot exceed the limit.
-        _grantsOpenAt = time.GetUtcNow() + LimitLeases.Duration;
+        // A previous activation (on a silo that died) may have granted leases that silos still use: until
+        // they lapse, only what silos already have in flight is confirmed, so the fleet-wide count cannot
+        // exceed the limit. The holdings themselves are not persisted, only how long they may last.
+        _grantsOpenAt = marker.State.LeasesValidUntil;
         return Task.CompletedTask;
     }
 
-    public Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int demand)
+    public async Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand)
+    {
+        var lease = Lease(silo, limit, inUse, need, demand);
+        await CoverAsync();
+        return lease;
+    }
+
+    public async Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand)
+    {
+        var share = Share(silo, requestsPerSecond, burst, demand);
+        await CoverAsync();
+        return share;
+    }
+
+    /// <summary>Records, at most about once a second, that leases granted now may be used for one lease period.</summary>
+    private async Task CoverAsync()
+    {
+        var until = time.GetUtcNow() + LimitLeases.Duration;
+        if (marker.State.LeasesValidUntil < until - TimeSpan.FromSeconds(1))
+        {
+            marker.State.LeasesValidUntil = until + TimeSpan.FromSeconds(1);
+            await marker.WriteStateAsync();
+        }
+    }
+
+    private PermitLease Lease(string silo, int limit, int inUse, int need, int demand)
     {
         var now = time.GetUtcNow();
         Expire(now);
         _limit = limit;
         var holding = _holdings.TryGetValue(silo, out var h) ? h : _holdings[silo] = new Holding();
-        (holding.InUse, holding.Demand, holding.ExpiresAt) = (inUse, Math.Max(demand, inUse), now + LimitLeases.Duration);
+        (holding.InUse, holding.Need, holding.Demand, holding.ExpiresAt) = (inUse, Math.Max(need, inUse), Math.Max(demand, Math.Max(need, inUse)), now + LimitLeases.Duration);
 
         int granted;
         if (now < _grantsOpenAt)
@@ -85,10 +121,10 @@ internal sealed class LimitGrain(TimeProvider time) : Grain, ILimitGrain
         }
 
         holding.Granted = Math.Max(granted, 0);
-        return Task.FromResult(new PermitLease((int)holding.Granted, LimitLeases.Duration));
+        return new PermitLease((int)holding.Granted, LimitLeases.Duration);
     }
 
-    public Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand)
+    private RateShare Share(string silo, double requestsPerSecond, int burst, double demand)
     {
         var now = time.GetUtcNow();
         Expire(now);
@@ -99,7 +135,7 @@ internal sealed class LimitGrain(TimeProvider time) : Grain, ILimitGrain
         var share = requestsPerSecond * holding.Demand / total;
         holding.Granted = share;
         holding.InUse = demand;
-        return Task.FromResult(new RateShare(share, Math.Max(1, burst * share / requestsPerSecond), LimitLeases.Duration));
+        return new RateShare(share, Math.Max(1, burst * share / requestsPerSecond), LimitLeases.Duration);
     }
 
     public Task<LimitView> GetAsync()
@@ -124,23 +160,27 @@ internal sealed class LimitGrain(TimeProvider time) : Grain, ILimitGrain
         (int)_holdings.Where(p => p.Key != silo).Sum(p => Math.Max(p.Value.Granted, p.Value.InUse));
 
     /// <summary>
-    /// Water-filling by demand: a silo that wants less than an equal part gets what it wants, and what it
-    /// leaves is split among the others; so under skew the busy silo gets most of the limit, and every silo
-    /// with demand gets some.
+    /// Max-min fair shares, in two rounds of water-filling: first what each silo needs now (in flight and
+    /// queued), then headroom from what is left. A silo needing less than an equal part gets what it needs and
+    /// the rest is split among the others; so under skew the busy silo gets most of the limit, every silo with
+    /// waiting requests gets some, and headroom never starves a silo that has requests waiting.
     /// </summary>
     private Dictionary<string, double> FairShares(int limit)
     {
-        var shares = new Dictionary<string, double>(StringComparer.Ordinal);
+        var shares = _holdings.Keys.ToDictionary(k => k, _ => 0.0, StringComparer.Ordinal);
         var remaining = (double)limit;
-        var open = _holdings.OrderBy(p => p.Value.Demand).ToList();
-        while (open.Count > 0)
+        foreach (var cap in new Func<Holding, double>[] { h => h.Need, h => h.Demand })
         {
-            var equal = Math.Floor(remaining / open.Count);
-            var (silo, holding) = open[0];
-            var share = Math.Min(holding.Demand, Math.Max(equal, open.Count == 1 ? remaining : equal));
-            shares[silo] = share;
-            remaining -= share;
-            open.RemoveAt(0);
+            var open = _holdings.Where(p => cap(p.Value) > shares[p.Key]).OrderBy(p => cap(p.Value) - shares[p.Key]).ToList();
+            while (open.Count > 0 && remaining > 0)
+            {
+                var equal = Math.Max(1, Math.Floor(remaining / open.Count));
+                var (silo, holding) = open[0];
+                var add = Math.Min(Math.Min(cap(holding) - shares[silo], equal), remaining);
+                shares[silo] += add;
+                remaining -= add;
+                open.RemoveAt(0);
+            }
         }
 
         return shares;
@@ -150,6 +190,7 @@ internal sealed class LimitGrain(TimeProvider time) : Grain, ILimitGrain
     {
         public double Granted;
         public double InUse;
+        public double Need;
         public double Demand;
         public DateTimeOffset ExpiresAt;
     }

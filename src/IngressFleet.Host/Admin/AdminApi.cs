@@ -210,18 +210,28 @@ internal static class AdminApi
                 .Concat(i.Options.RateLimit is null ? [] : [Limits.FleetLimits.RateKey(i.Key)]))
                 .Order(StringComparer.Ordinal)
                 .ToList();
-            var views = await Task.WhenAll(keys.Select(k => client.GetGrain<IngressFleet.Limits.ILimitGrain>(k).GetAsync()));
-            return Results.Json(new
+            async Task<object> ViewAsync(string key)
             {
-                limits = views.Select(v => new
+                try
                 {
-                    key = v.Key,
-                    limit = v.Limit,
-                    used = v.Holdings.Sum(h => h.InUse),
-                    granted = v.Holdings.Sum(h => h.Granted),
-                    leases = v.Holdings.Select(h => new { silo = h.Silo, granted = h.Granted, inUse = h.InUse, demand = h.Demand, expiresAt = h.ExpiresAt }),
-                }),
-            }, Json);
+                    var v = await client.GetGrain<IngressFleet.Limits.ILimitGrain>(key).GetAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                    return new
+                    {
+                        key = v.Key,
+                        limit = v.Limit,
+                        used = v.Holdings.Sum(h => h.InUse),
+                        granted = v.Holdings.Sum(h => h.Granted),
+                        leases = v.Holdings.Select(h => new { silo = h.Silo, granted = h.Granted, inUse = h.InUse, demand = h.Demand, expiresAt = h.ExpiresAt }),
+                    };
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The grain's silo just died, say: the others are still worth showing.
+                    return new { key, error = e.Message };
+                }
+            }
+
+            return Results.Json(new { limits = await Task.WhenAll(keys.Select(ViewAsync)) }, Json);
         });
 
         endpoints.MapGet("/api/v1/problems", (DataPlane dataPlane) =>

@@ -14,6 +14,7 @@ internal sealed class ConnectionPermits(string key, Model.ConnectionLimit limit,
     private readonly Queue<TaskCompletionSource<bool>> _waiters = new();
     private int _granted;
     private int _inUse;
+    private int _peakNeed;
     private long _expiresAt;
 
     public string Key { get; } = key;
@@ -41,14 +42,31 @@ internal sealed class ConnectionPermits(string key, Model.ConnectionLimit limit,
     /// <summary>Raised when a request had to queue: the lease should grow now rather than at the next renewal.</summary>
     public event Action? Starved;
 
-    /// <summary>What to ask the grain for: what is in flight and queued, and a quarter more, so a burst finds permits ready.</summary>
+    /// <summary>
+    /// What this silo needs: the most requests it had in flight and queued at once since the last renewal. The
+    /// peak, not the moment, so a permit briefly free between two requests of a steady client is not given
+    /// away, only to be asked back a renewal later.
+    /// </summary>
+    public int Need
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Math.Max(_peakNeed, _inUse + _waiters.Count);
+            }
+        }
+    }
+
+    /// <summary>What to ask the grain for: what is needed, and a quarter more, so a burst finds permits ready.</summary>
     public int Demand
     {
         get
         {
             lock (_gate)
             {
-                return Math.Min(Limit.MaxConnections, _inUse + _waiters.Count + Math.Max(1, _inUse / 4));
+                var need = Math.Max(_peakNeed, _inUse + _waiters.Count);
+                return Math.Min(Limit.MaxConnections, need + Math.Max(1, need / 4));
             }
         }
     }
@@ -60,6 +78,7 @@ internal sealed class ConnectionPermits(string key, Model.ConnectionLimit limit,
         lock (_gate)
         {
             LastUsed = time.GetTimestamp();
+            _peakNeed = Math.Max(_peakNeed, _inUse + _waiters.Count + 1);
             if (_waiters.Count == 0 && _inUse < UsableLocked())
             {
                 _inUse++;
@@ -114,6 +133,7 @@ internal sealed class ConnectionPermits(string key, Model.ConnectionLimit limit,
     {
         lock (_gate)
         {
+            _peakNeed = _inUse + _waiters.Count;
             _granted = permits;
             _expiresAt = askedAt + (long)(duration.TotalSeconds * 0.9 * time.TimestampFrequency);
             WakeLocked();

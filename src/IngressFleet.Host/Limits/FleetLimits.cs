@@ -86,7 +86,7 @@ internal sealed partial class FleetLimits(IClusterClient client, ILocalSiloDetai
         var askedAt = time.GetTimestamp();
         try
         {
-            var lease = await client.GetGrain<ILimitGrain>(permits.Key).LeaseAsync(self, permits.Limit.MaxConnections, permits.InUse, idle ? 0 : permits.Demand);
+            var lease = await client.GetGrain<ILimitGrain>(permits.Key).LeaseAsync(self, permits.Limit.MaxConnections, permits.InUse, idle ? 0 : permits.Need, idle ? 0 : permits.Demand);
             permits.Renewed(lease.Permits, lease.Duration, askedAt);
             if (idle)
             {

@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IngressFleet.Tests.Fixtures;
+
+/// <summary>A backend that takes <see cref="ServiceTime"/> per request and records its own peak concurrency and request count.</summary>
+public sealed class SlowBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _current;
+    private int _peak;
+    private int _served;
+
+    private SlowBackend(WebApplication app, TimeSpan serviceTime)
+    {
+        _app = app;
+        ServiceTime = serviceTime;
+    }
+
+    public TimeSpan ServiceTime { get; }
+
+    public int Port { get; private set; }
+
+    public int Peak => Volatile.Read(ref _peak);
+
+    public int Served => Volatile.Read(ref _served);
+
+    public static async Task<SlowBackend> StartAsync(TimeSpan serviceTime)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            k.Limits.MaxConcurrentConnections = null;
+        });
+        var app = builder.Build();
+        var backend = new SlowBackend(app, serviceTime);
+        app.Run(backend.AnswerAsync);
+        await app.StartAsync();
+        backend.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        return backend;
+    }
+
+    public void ResetPeak() => Interlocked.Exchange(ref _peak, Volatile.Read(ref _current));
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task AnswerAsync(HttpContext context)
+    {
+        var now = Interlocked.Increment(ref _current);
+        int peak;
+        while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak)
+        {
+        }
+
+        try
+        {
+            await Task.Delay(ServiceTime);
+            context.Response.Headers["X-Echo-Backend"] = "slow";
+            await context.Response.WriteAsync("ok");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _current);
+            Interlocked.Increment(ref _served);
+        }
+    }
+}
