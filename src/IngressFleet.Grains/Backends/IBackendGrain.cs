@@ -186,7 +186,7 @@ internal sealed partial class BackendGrain(
             return null;
         }
 
-        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToList();
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToString()).ToList();
         if (_prober is not null && active.Contains(_prober))
         {
             return _prober;

@@ -31,7 +31,7 @@ internal sealed partial class ActiveProber(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var self = silo.SiloAddress.ToParsableString();
+        var self = silo.SiloAddress.ToString();
         var nudged = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         try
         {

@@ -34,5 +34,38 @@ if (args is ["yarp", var proxyPort, var destination])
     return 0;
 }
 
-await Console.Error.WriteLineAsync("usage: BenchApps backend PORT | BenchApps yarp PORT DESTINATION");
+// slow PORT DELAY_MS: answers after DELAY_MS, recording its own peak concurrency; GET /__stats reads
+// {"peak":N,"served":N} and resets the peak.
+if (args is ["slow", var slowPort, var delayMs])
+{
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(slowPort, System.Globalization.CultureInfo.InvariantCulture)));
+    var app = builder.Build();
+    var delay = TimeSpan.FromMilliseconds(int.Parse(delayMs, System.Globalization.CultureInfo.InvariantCulture));
+    int current = 0, peak = 0, served = 0;
+    app.Run(async context =>
+    {
+        if (context.Request.Path == "/__stats")
+        {
+            await context.Response.WriteAsJsonAsync(new { peak = Interlocked.Exchange(ref peak, Volatile.Read(ref current)), served = Volatile.Read(ref served) });
+            return;
+        }
+
+        var now = Interlocked.Increment(ref current);
+        int seen;
+        while (now > (seen = Volatile.Read(ref peak)) && Interlocked.CompareExchange(ref peak, now, seen) != seen)
+        {
+        }
+
+        await Task.Delay(delay);
+        Interlocked.Decrement(ref current);
+        Interlocked.Increment(ref served);
+        await context.Response.WriteAsync("slow\n");
+    });
+    await app.RunAsync();
+    return 0;
+}
+
+await Console.Error.WriteLineAsync("usage: BenchApps backend PORT | BenchApps yarp PORT DESTINATION | BenchApps slow PORT DELAY_MS");
 return 2;
