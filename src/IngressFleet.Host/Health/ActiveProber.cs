@@ -9,12 +9,14 @@ namespace IngressFleet.Health;
 /// <summary>
 /// Active health, the silo's half: probes the backends whose grain assigned the probing to this silo (one
 /// silo per backend, not every silo), and reports each result to the grain, which decides. Backends with
-/// checks but no live prober are nudged, which wakes their grain and makes it assign one.
+/// checks but no live prober (none named, or one that left the cluster, perhaps with the grain) are
+/// nudged, which wakes their grain and makes it assign one.
 /// </summary>
 internal sealed partial class ActiveProber(
     IClusterClient client,
     DataPlane dataPlane,
     ILocalSiloDetails silo,
+    IClusterMembershipService membership,
     TimeProvider time,
     ILogger<ActiveProber> logger) : BackgroundService
 {
@@ -38,6 +40,7 @@ internal sealed partial class ActiveProber(
             while (!stoppingToken.IsCancellationRequested)
             {
                 var state = dataPlane.Current;
+                var live = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToString()).ToHashSet(StringComparer.Ordinal);
                 var wanted = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var (key, pool) in state.Backends)
                 {
@@ -58,7 +61,7 @@ internal sealed partial class ActiveProber(
                             Log.Probing(logger, key, check.Path);
                         }
                     }
-                    else if (prober is null && time.GetUtcNow() - nudged.GetValueOrDefault(key) > TimeSpan.FromSeconds(2))
+                    else if ((prober is null || !live.Contains(prober)) && time.GetUtcNow() - nudged.GetValueOrDefault(key) > TimeSpan.FromSeconds(2))
                     {
                         nudged[key] = time.GetUtcNow();
                         await NudgeAsync(key);
