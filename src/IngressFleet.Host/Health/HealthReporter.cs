@@ -9,12 +9,11 @@ namespace IngressFleet.Health;
 /// Passive health, the silo's half: requests only bump two counters per destination; every
 /// <see cref="FlushInterval"/> one loop sends each backend grain what this silo saw since the last report.
 /// </summary>
-internal sealed partial class HealthReporter(IClusterClient client, ILogger<HealthReporter> logger) : BackgroundService
+internal sealed partial class HealthReporter(IClusterClient client, Orleans.Runtime.ILocalSiloDetails silo, ILogger<HealthReporter> logger) : BackgroundService
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly ConcurrentDictionary<(string Backend, string Destination), Counts> _counts = new();
-    private string _silo = "unknown";
 
     /// <summary>Records one forwarded request's outcome: a failure is a connection failure, a timeout, or a 5xx the backend's policy counts.</summary>
     public void Record(string backend, string destination, bool failed)
@@ -32,7 +31,6 @@ internal sealed partial class HealthReporter(IClusterClient client, ILogger<Heal
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _silo = client.ServiceProvider.GetService<Orleans.Runtime.ILocalSiloDetails>()?.Name ?? _silo;
         using var timer = new PeriodicTimer(FlushInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -55,7 +53,7 @@ internal sealed partial class HealthReporter(IClusterClient client, ILogger<Heal
     {
         try
         {
-            await client.GetGrain<IBackendGrain>(backend).ReportAsync(_silo, outcomes);
+            await client.GetGrain<IBackendGrain>(backend).ReportAsync(silo.Name, outcomes);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

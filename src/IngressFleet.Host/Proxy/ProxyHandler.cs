@@ -101,9 +101,9 @@ internal sealed partial class ProxyHandler : IDisposable
             {
                 RedirectToHttps(context);
             }
-            else if (route.Options.RateLimit is { } rate && !await AdmitAsync(_limits.Rate(route.Ingress, rate)))
+            else if (route.Options.RateLimit is { } rate && _limits.Rate(route.Ingress, rate) is var bucket && !await AdmitAsync(bucket))
             {
-                await RejectAsync(context, StatusCodes.Status429TooManyRequests, _limits.Rate(route.Ingress, rate).RetryAfterSeconds, "the Ingress's fleet-wide rate limit is exceeded", rate: true);
+                await RejectAsync(context, StatusCodes.Status429TooManyRequests, bucket.RetryAfterSeconds, "the Ingress's fleet-wide rate limit is exceeded", rate: true);
             }
             else if (!state.Backends.TryGetValue(route.BackendKey, out var pool) || pool.Count == 0)
             {

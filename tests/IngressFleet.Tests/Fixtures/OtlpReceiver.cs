@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace IngressFleet.Tests.Fixtures;
 
@@ -54,10 +48,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public static async Task<OtlpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var receiver = new OtlpReceiver(app);
         app.MapPost("/v1/traces", async context => receiver.ReadSpans(await BodyAsync(context)));
         app.MapPost("/v1/logs", async context => receiver.ReadLogs(await BodyAsync(context)));
@@ -66,9 +57,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
             await BodyAsync(context);
             Interlocked.Increment(ref receiver._metricExports);
         });
-        await app.StartAsync();
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Endpoint = new Uri(bound);
+        receiver.Endpoint = await LoopbackApp.StartAsync(app);
         return receiver;
     }
 

@@ -1,11 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace IngressFleet.Tests.Fixtures;
 
@@ -33,18 +27,10 @@ public sealed class SlowBackend : IAsyncDisposable
 
     public static async Task<SlowBackend> StartAsync(TimeSpan serviceTime)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0);
-            k.Limits.MaxConcurrentConnections = null;
-        });
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var backend = new SlowBackend(app, serviceTime);
         app.Run(backend.AnswerAsync);
-        await app.StartAsync();
-        backend.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        backend.Port = (await LoopbackApp.StartAsync(app)).Port;
         return backend;
     }
 
