@@ -59,13 +59,42 @@ public sealed partial class MetricsTests(StandaloneHostFixture fixture) : IClass
     /// Every metric and label a dashboard queries is one the app emits: the dashboards are checked against a
     /// real scrape after real traffic (successes, backend errors, upstream errors, a config change).
     /// </summary>
+    /// <remarks>
+    /// Against the real executable, alone in its process: in this test process several hosts share meter names
+    /// (Kestrel's, HttpClient's), and one host's disposal can end another's series of the same name.
+    /// </remarks>
     [Fact]
     public async Task Dashboards_QueryOnlyMetricsAndLabelsTheAppEmits()
     {
-        await RouteMetricsTrafficAsync("dashboard-down");
-        Assert.Equal("beta", await _host.WhoAnswersAsync("dashboard-down-ok.test", "/fail?status=503"));
-        Assert.Equal("502", await _host.WhoAnswersAsync("dashboard-down.test", "/"));
-        var scrape = await ScrapeAsync();
+        var folder = Directory.CreateTempSubdirectory("ingressfleet-dashboards-").FullName;
+        await using var backend = await Demo.EchoBackend.StartAsync("beta");
+        File.WriteAllText(Path.Combine(folder, "traffic.yaml"), k8s.KubernetesYaml.SerializeAll(
+        [
+            Objects.Ingress("dashboard").Rule("dashboard-ok.test", "/", "Prefix", "beta", "http").Rule("dashboard-down.test", "/", "Prefix", "dashboard-down", 80).Build(),
+            .. ObjectsForBackends.ServiceFor("beta", backend),
+            Objects.Service("dashboard-down", "default", Objects.Port(80)),
+            Objects.Slice("dashboard-down", "default", null, FreePorts.Take(1)[0], ("127.0.0.1", true)),
+        ]));
+        await using var host = HostProcess.Start("--manifests", folder, "--access-log", "off");
+        await host.WaitReadyAsync(TimeSpan.FromSeconds(60));
+
+        // A change after the start, so a delta travels and its propagation lag is measured.
+        File.WriteAllText(Path.Combine(folder, "change.yaml"), k8s.KubernetesYaml.SerializeAll([Objects.Ingress("changed").Rule("changed.test", "/", "Prefix", "beta", "http").Build()]));
+        await Eventually.HoldsAsync(async () => await host.WhoAnswersAsync("changed.test", "/") == "beta", TimeSpan.FromSeconds(10), "the change served");
+        Assert.Equal("beta", await host.WhoAnswersAsync("dashboard-ok.test", "/ok"));
+        Assert.Equal("beta", await host.WhoAnswersAsync("dashboard-ok.test", "/fail?status=503"));
+        Assert.Equal("502", await host.WhoAnswersAsync("dashboard-down.test", "/"));
+
+        // Requests are recorded as their handlers finish, a moment after the client has the response.
+        var scrape = await Eventually.ValueAsync(
+            async () =>
+            {
+                var lines = (await host.Admin.GetStringAsync("/metrics")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToArray();
+                return lines.Any(l => l.StartsWith("ingressfleet_backend_upstream_errors_total", StringComparison.Ordinal)) ? lines : null;
+            },
+            TimeSpan.FromSeconds(5),
+            "the traffic recorded");
+        Directory.Delete(folder, recursive: true);
         var labelsByMetric = scrape
             .Select(l => SampleLine().Match(l))
             .Where(m => m.Success)
