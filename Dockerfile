@@ -7,7 +7,11 @@ WORKDIR /src
 # Restore from the project files alone, so the package layer is reused until they change.
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/IngressFleet.Core/IngressFleet.Core.csproj src/IngressFleet.Core/
+COPY src/IngressFleet.Grains.Contracts/IngressFleet.Grains.Contracts.csproj src/IngressFleet.Grains.Contracts/
 COPY src/IngressFleet.Grains/IngressFleet.Grains.csproj src/IngressFleet.Grains/
+COPY src/IngressFleet.Sources/IngressFleet.Sources.csproj src/IngressFleet.Sources/
+COPY src/IngressFleet.DataPlane/IngressFleet.DataPlane.csproj src/IngressFleet.DataPlane/
+COPY src/IngressFleet.Distribution/IngressFleet.Distribution.csproj src/IngressFleet.Distribution/
 COPY src/IngressFleet.Host/IngressFleet.Host.csproj src/IngressFleet.Host/
 RUN dotnet restore src/IngressFleet.Host/IngressFleet.Host.csproj
 

@@ -1,5 +1,5 @@
-using IngressFleet.Demo;
-using IngressFleet.Hosting;
+using IngressFleet.Host.Demo;
+using IngressFleet.Host.Hosting;
 using Microsoft.Extensions.Options;
 
 try

@@ -1,4 +1,4 @@
-namespace IngressFleet.Manifests;
+namespace IngressFleet.Core.Manifests;
 
 /// <summary>Bounds on one manifest file, so hostile or broken input fails alone instead of taking the process down.</summary>
 public sealed record ManifestLimits

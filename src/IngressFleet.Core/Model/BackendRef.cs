@@ -1,4 +1,4 @@
-namespace IngressFleet.Model;
+namespace IngressFleet.Core.Model;
 
 /// <summary>
 /// A Service port named by an Ingress backend: by number, or by name when <see cref="PortNumber"/> is 0.

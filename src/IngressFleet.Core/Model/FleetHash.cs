@@ -1,4 +1,4 @@
-namespace IngressFleet.Model;
+namespace IngressFleet.Core.Model;
 
 /// <summary>
 /// A 64-bit hash that is the same in every process and on every silo (unlike <see cref="HashCode"/>, which is

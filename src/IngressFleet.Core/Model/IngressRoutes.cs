@@ -1,10 +1,7 @@
 using System.Collections.Immutable;
+using IngressFleet.Core.Routing;
 
-namespace IngressFleet.Model;
-
-/// <summary>One path of one rule of an Ingress, validated. <see cref="Host"/> is null for "any host".</summary>
-[GenerateSerializer, Immutable, Alias("ingressfleet.RouteRule")]
-public sealed record RouteRule(string? Host, string Path, PathMatch Match, BackendRef Backend);
+namespace IngressFleet.Core.Model;
 
 /// <summary>
 /// The validated routing content of one Ingress object: what its route grain holds and what every
@@ -32,7 +29,7 @@ public sealed record IngressRoutes(
 
     /// <summary>True when a <c>spec.tls</c> entry names <paramref name="host"/> (exactly, or by a wildcard covering it).</summary>
     public bool HasTlsFor(string? host) =>
-        host is not null && Tls.Any(t => t.Hosts.Any(h => Routing.HostName.Covers(h, host)));
+        host is not null && Tls.Any(t => t.Hosts.Any(h => HostName.Covers(h, host)));
 
     /// <summary>Every backend this Ingress refers to, the default backend included.</summary>
     public IEnumerable<BackendRef> Backends =>

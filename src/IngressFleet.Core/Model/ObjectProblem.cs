@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace IngressFleet.Model;
+namespace IngressFleet.Core.Model;
 
 /// <summary>
 /// Why an input was rejected: an object that failed validation, or a file that could not be read.
@@ -25,9 +25,4 @@ public sealed record ObjectProblem(string Kind, string Namespace, string Name, s
         && Reasons.AsSpan().SequenceEqual(other.Reasons.AsSpan());
 
     public override int GetHashCode() => HashCode.Combine(Kind, Namespace, Name, Source);
-}
-
-public static class ObjectKeys
-{
-    public static string Of(string @namespace, string name) => $"{@namespace}/{name}";
 }

@@ -1,4 +1,4 @@
-namespace IngressFleet.Model;
+namespace IngressFleet.Core.Model;
 
 /// <summary>How a rule's path is compared with a request path (Ingress v1 <c>pathType</c>).</summary>
 /// <remarks><c>ImplementationSpecific</c> is translated to <see cref="Prefix"/>.</remarks>

@@ -1,61 +1,6 @@
 using System.Collections.Immutable;
 
-namespace IngressFleet.Model;
-
-/// <summary>
-/// What changes between two config versions: items upserted by key and keys removed, for each of the
-/// three kinds of item. Empty when nothing differs.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("ingressfleet.ConfigChange")]
-public sealed record ConfigChange(
-    ImmutableArray<IngressRoutes> Ingresses,
-    ImmutableArray<string> RemovedIngresses,
-    ImmutableArray<BackendEndpoints> Backends,
-    ImmutableArray<string> RemovedBackends,
-    ImmutableArray<ObjectProblem> Problems,
-    ImmutableArray<string> RemovedProblems,
-    ImmutableArray<TlsCertificate> Certificates,
-    ImmutableArray<string> RemovedCertificates)
-{
-    public static ConfigChange Empty { get; } = new([], [], [], [], [], [], [], []);
-
-    public bool IsEmpty =>
-        Ingresses.IsEmpty && RemovedIngresses.IsEmpty && Backends.IsEmpty
-        && RemovedBackends.IsEmpty && Problems.IsEmpty && RemovedProblems.IsEmpty
-        && Certificates.IsEmpty && RemovedCertificates.IsEmpty;
-
-    /// <summary>True when certificates or Ingresses (whose <c>spec.tls</c> binds hosts to certificates) changed.</summary>
-    public bool TouchesTls => !Certificates.IsEmpty || !RemovedCertificates.IsEmpty || !Ingresses.IsEmpty || !RemovedIngresses.IsEmpty;
-
-    /// <summary>True when only backends changed: the route table can be kept, only destinations move.</summary>
-    public bool TouchesOnlyBackends =>
-        Ingresses.IsEmpty && RemovedIngresses.IsEmpty && Problems.IsEmpty && RemovedProblems.IsEmpty
-        && Certificates.IsEmpty && RemovedCertificates.IsEmpty;
-
-    public int Count =>
-        Ingresses.Length + RemovedIngresses.Length + Backends.Length + RemovedBackends.Length + Problems.Length + RemovedProblems.Length
-        + Certificates.Length + RemovedCertificates.Length;
-}
-
-/// <summary>A change published on the config stream: it turns <see cref="PreviousVersion"/> into <see cref="Version"/>.</summary>
-[GenerateSerializer, Immutable, Alias("ingressfleet.ConfigDelta")]
-public sealed record ConfigDelta(long PreviousVersion, long Version, ConfigChange Change)
-{
-    /// <summary>The change was too large to send on the stream: fetch the snapshot of <see cref="Version"/>.</summary>
-    [Id(0)]
-    public bool SnapshotRequired { get; init; }
-
-    /// <summary>
-    /// The W3C <c>traceparent</c> of the commit, when it was traced: each silo's apply joins that trace, so
-    /// one config change is one trace across the fleet (stream events carry no trace context of their own).
-    /// </summary>
-    [Id(1)]
-    public string? TraceParent { get; init; }
-
-    /// <summary>When the control plane committed this version, to measure each silo's propagation lag.</summary>
-    [Id(2)]
-    public DateTimeOffset CommittedAt { get; init; }
-}
+namespace IngressFleet.Core.Model;
 
 /// <summary>
 /// The whole routing config at one version: every Ingress's routes, every referenced backend's

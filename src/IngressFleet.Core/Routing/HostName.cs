@@ -1,4 +1,4 @@
-namespace IngressFleet.Routing;
+namespace IngressFleet.Core.Routing;
 
 /// <summary>Host header handling for matching.</summary>
 public static class HostName

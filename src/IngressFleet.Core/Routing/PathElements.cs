@@ -1,4 +1,4 @@
-namespace IngressFleet.Routing;
+namespace IngressFleet.Core.Routing;
 
 /// <summary>
 /// Enumerates the elements of a URL path: the path split by '/', ignoring the leading and trailing

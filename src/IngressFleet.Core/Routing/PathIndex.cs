@@ -1,4 +1,6 @@
-namespace IngressFleet.Routing;
+using IngressFleet.Core.Model;
+
+namespace IngressFleet.Core.Routing;
 
 /// <summary>
 /// The paths of one host: exact paths in a dictionary, prefix paths in a trie of path elements.
@@ -16,7 +18,7 @@ internal sealed class PathIndex
     /// <summary>Adds an entry, or returns the entry that already holds the same path and type.</summary>
     public RouteEntry? AddOrGetExisting(RouteEntry entry)
     {
-        if (entry.Match == Model.PathMatch.Exact)
+        if (entry.Match == PathMatch.Exact)
         {
             return _exact.TryAdd(entry.Path, entry) ? null : _exact[entry.Path];
         }

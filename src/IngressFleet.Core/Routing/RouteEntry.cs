@@ -1,6 +1,6 @@
-using IngressFleet.Model;
+using IngressFleet.Core.Model;
 
-namespace IngressFleet.Routing;
+namespace IngressFleet.Core.Routing;
 
 /// <summary>
 /// One entry of the route table, with everything the request path needs precomputed
@@ -21,12 +21,4 @@ public sealed record RouteEntry(string? Host, string Path, PathMatch Match, Back
 
     /// <summary>Plain-HTTP requests get a 308 to HTTPS: the Ingress serves this rule's host with TLS and does not turn redirects off.</summary>
     public bool RedirectToHttps { get; init; }
-}
-
-/// <summary>Two Ingresses claim the same host, path and path type (or both set a default backend); the older wins.</summary>
-public sealed record RouteConflict(string Host, string Path, PathMatch Match, string Winner, string Loser)
-{
-    public string Reason => Path.Length == 0
-        ? $"default backend of {Loser} is ignored: {Winner} is older and sets one too"
-        : $"{Match} path \"{Path}\" on host \"{Host}\" of {Loser} is ignored: {Winner} is older and claims it too";
 }

@@ -1,23 +1,7 @@
 using System.Collections.Immutable;
-using IngressFleet.Model;
+using IngressFleet.Core.Model;
 
-namespace IngressFleet.Routing;
-
-/// <summary>
-/// The rules of one host (exact, <c>*.suffix</c>, or none for "any host") from every Ingress, merged: the
-/// path index a request is matched against, plus what the admin API lists. Immutable.
-/// </summary>
-/// <param name="Host">The rule host as written (<c>foo.com</c>, <c>*.foo.com</c>), empty for rules without host.</param>
-/// <param name="Index">The paths of this host.</param>
-/// <param name="Entries">The entries in force, sorted by path and type.</param>
-/// <param name="Conflicts">Rules that lost to an older Ingress.</param>
-/// <param name="Ingresses">The Ingresses (<c>namespace/name</c>) that have rules for this host.</param>
-internal sealed record HostGroup(
-    string Host,
-    PathIndex Index,
-    ImmutableArray<RouteEntry> Entries,
-    ImmutableArray<RouteConflict> Conflicts,
-    ImmutableHashSet<string> Ingresses);
+namespace IngressFleet.Core.Routing;
 
 /// <summary>
 /// The immutable route table a proxy serves from: hosts to path indexes, merged from every Ingress with the
@@ -110,28 +94,5 @@ public sealed class RouteTable
 
         group ??= AnyHost;
         return group?.Index.Match(path.IsEmpty ? "/" : path) ?? DefaultBackend;
-    }
-}
-
-/// <summary>Ingresses oldest first (creation time, then namespace, then name): the order that decides conflicts.</summary>
-public sealed class IngressAge : IComparer<IngressRoutes>
-{
-    public static IngressAge Instance { get; } = new();
-
-    public int Compare(IngressRoutes? x, IngressRoutes? y)
-    {
-        if (x is null || y is null)
-        {
-            return x is null ? (y is null ? 0 : -1) : 1;
-        }
-
-        var byTime = x.CreatedAt.CompareTo(y.CreatedAt);
-        if (byTime != 0)
-        {
-            return byTime;
-        }
-
-        var byNamespace = string.CompareOrdinal(x.Namespace, y.Namespace);
-        return byNamespace != 0 ? byNamespace : string.CompareOrdinal(x.Name, y.Name);
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using IngressFleet.Model;
+using IngressFleet.Core.Model;
 
-namespace IngressFleet.Routing;
+namespace IngressFleet.Core.Routing;
 
 /// <summary>
 /// Merges the routes of every Ingress into a <see cref="RouteTable"/>. Pure and deterministic: within a host,

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
-using IngressFleet.Model;
+using IngressFleet.Core.Model;
 using k8s.Models;
 
-namespace IngressFleet.Translation;
+namespace IngressFleet.Core.Translation;
 
 /// <summary>
 /// Resolves Ingress backends to ready endpoints the way kube-proxy does: the Ingress names a Service

@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using System.Text;
-using IngressFleet.Model;
+using IngressFleet.Core.Model;
 using k8s.Models;
 
-namespace IngressFleet.Translation;
+namespace IngressFleet.Core.Translation;
 
 /// <summary>
 /// Reads a <c>kubernetes.io/tls</c> Secret into a <see cref="TlsCertificate"/>, refusing what a TLS handshake

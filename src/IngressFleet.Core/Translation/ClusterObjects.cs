@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using k8s.Models;
 
-namespace IngressFleet.Translation;
+namespace IngressFleet.Core.Translation;
 
 /// <summary>
 /// The Kubernetes objects a source holds at one moment, as parsed with the KubernetesClient models.

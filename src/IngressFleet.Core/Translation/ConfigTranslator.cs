@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
-using IngressFleet.Model;
+using IngressFleet.Core.Model;
+using IngressFleet.Core.Routing;
 
-namespace IngressFleet.Translation;
+namespace IngressFleet.Core.Translation;
 
 /// <summary>
 /// The whole translation: Kubernetes objects in, the desired <see cref="RoutingConfig"/> out. Pure and
@@ -66,7 +67,7 @@ public static class ConfigTranslator
         var resolver = new BackendResolver(objects);
         var backends = ImmutableDictionary.CreateBuilder<string, BackendEndpoints>(StringComparer.Ordinal);
         // Oldest Ingress first: a backend that several Ingresses send to takes its health policy from the oldest.
-        foreach (var ingress in ingresses.Values.OrderBy(i => i, Routing.IngressAge.Instance))
+        foreach (var ingress in ingresses.Values.OrderBy(i => i, IngressAge.Instance))
         {
             foreach (var backend in ingress.Backends.Where(b => !backends.ContainsKey(b.Key)))
             {

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using IngressFleet.Model;
+using IngressFleet.Core.Model;
 
-namespace IngressFleet.Translation;
+namespace IngressFleet.Core.Translation;
 
 /// <summary>
 /// The annotations that set <see cref="IngressOptions"/>. Ours are under <c>ingressfleet.io/</c>; the

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace IngressFleet.Translation;
+namespace IngressFleet.Core.Translation;
 
 /// <summary>Which Ingresses this controller serves, by the Kubernetes IngressClass rules.</summary>
 /// <param name="ClassName">The class name served even without an IngressClass object (<c>--ingress-class</c>).</param>

@@ -1,7 +1,7 @@
-using IngressFleet.Model;
+using IngressFleet.Core.Model;
 using k8s.Models;
 
-namespace IngressFleet.Translation;
+namespace IngressFleet.Core.Translation;
 
 /// <summary>
 /// Remembers the translation of each Ingress object instance from one translation pass to the next.

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
-using IngressFleet.Model;
+using IngressFleet.Core.Model;
 using k8s.Models;
 
-namespace IngressFleet.Translation;
+namespace IngressFleet.Core.Translation;
 
 /// <summary>
 /// Turns one networking.k8s.io/v1 Ingress into <see cref="IngressRoutes"/>, validating it as the API

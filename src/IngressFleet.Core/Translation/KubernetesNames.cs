@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace IngressFleet.Translation;
+namespace IngressFleet.Core.Translation;
 
 /// <summary>The name formats the Kubernetes API server validates, checked the same way here.</summary>
 public static partial class KubernetesNames

@@ -1,31 +1,14 @@
 using System.Collections.Immutable;
-using IngressFleet.Backends;
-using IngressFleet.Certificates;
-using IngressFleet.Model;
-using IngressFleet.Routes;
+using IngressFleet.Core.Logging;
+using IngressFleet.Core.Model;
+using IngressFleet.Grains.Contracts.Backends;
+using IngressFleet.Grains.Contracts.Certificates;
+using IngressFleet.Grains.Contracts.Config;
+using IngressFleet.Grains.Contracts.Ingresses;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
-namespace IngressFleet.Config;
-
-/// <summary>What the config grain persists: the version and which route and backend grains hold config.</summary>
-[GenerateSerializer, Alias("ingressfleet.ConfigIndex")]
-public sealed class ConfigIndex
-{
-    [Id(0)] public long Version { get; set; }
-
-    [Id(1)] public HashSet<string> Ingresses { get; set; } = new(StringComparer.Ordinal);
-
-    [Id(2)] public HashSet<string> Backends { get; set; } = new(StringComparer.Ordinal);
-
-    [Id(3)] public Dictionary<string, ObjectProblem> Problems { get; set; } = new(StringComparer.Ordinal);
-
-    [Id(4)] public bool SourceSynced { get; set; }
-
-    [Id(5)] public long SourceEpoch { get; set; }
-
-    [Id(6)] public HashSet<string> Certificates { get; set; } = new(StringComparer.Ordinal);
-}
+namespace IngressFleet.Grains.Config;
 
 /// <inheritdoc cref="IConfigGrain"/>
 /// <remarks>
@@ -34,7 +17,7 @@ public sealed class ConfigIndex
 /// keeps the assembled <see cref="RoutingConfig"/> in memory only, rebuilt from those grains on activation.
 /// </remarks>
 internal sealed partial class ConfigGrain(
-    [PersistentState("config", ConfigStreamNames.StorageName)] IPersistentState<ConfigIndex> index,
+    [PersistentState("config", ControlPlaneNames.StorageName)] IPersistentState<ConfigIndex> index,
     TimeProvider time,
     ILogger<ConfigGrain> logger) : Grain, IConfigGrain
 {
@@ -44,10 +27,15 @@ internal sealed partial class ConfigGrain(
     private RoutingConfig _current = RoutingConfig.Empty;
     private IAsyncStream<ConfigDelta>? _stream;
 
+    // What status reads see: replaced in one write, only after the state it describes is stored, so an
+    // interleaved read never pairs a synced source with a version that is not yet the current one.
+    private ControlPlaneStatus? _status;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _stream = this.GetStreamProvider(ConfigStreamNames.ProviderName).GetStream<ConfigDelta>(ConfigStreamNames.Id);
+        _stream = this.GetStreamProvider(ControlPlaneNames.ProviderName).GetStream<ConfigDelta>(ControlPlaneNames.Id);
         var state = index.State;
+        _status = Status(state);
         if (state.Version == 0)
         {
             return;
@@ -66,23 +54,21 @@ internal sealed partial class ConfigGrain(
         Log.Restored(logger, state.Version, _current.Ingresses.Count, _current.Backends.Count);
     }
 
-    public async Task<CommitResult> CommitAsync(ConfigChange change, long sourceEpoch)
+    public async Task<CommitResult> CommitAsync(ConfigChange change, long sourceTerm)
     {
         ArgumentNullException.ThrowIfNull(change);
         var state = index.State;
-        if (sourceEpoch < state.SourceEpoch)
+        if (sourceTerm < state.SourceTerm)
         {
-            Log.StaleSource(logger, sourceEpoch, state.SourceEpoch);
+            Log.StaleSource(logger, sourceTerm, state.SourceTerm);
             return new CommitResult(false, _current.Version);
         }
 
         if (change.IsEmpty)
         {
-            if (!state.SourceSynced || sourceEpoch != state.SourceEpoch)
+            if (!state.SourceSynced || sourceTerm != state.SourceTerm)
             {
-                state.SourceSynced = true;
-                state.SourceEpoch = sourceEpoch;
-                await index.WriteStateAsync();
+                await WriteAsync(ConfigIndex.Of(state.Version, sourceTerm, _current));
             }
 
             return new CommitResult(true, _current.Version);
@@ -98,15 +84,9 @@ internal sealed partial class ConfigGrain(
 
         var previous = _current.Version;
         var next = _current.Apply(change, previous + 1);
-        state.Version = next.Version;
-        state.SourceSynced = true;
-        state.SourceEpoch = sourceEpoch;
-        state.Ingresses = [.. next.Ingresses.Keys];
-        state.Backends = [.. next.Backends.Keys];
-        state.Certificates = [.. next.Certificates.Keys];
-        state.Problems = new Dictionary<string, ObjectProblem>(next.Problems, StringComparer.Ordinal);
-        await index.WriteStateAsync();
+        await WriteAsync(ConfigIndex.Of(next.Version, sourceTerm, next));
         _current = next;
+        _status = Status(index.State);
         Log.Committed(logger, next.Version, change.Count);
 
         var delta = (change.Count > MaxDeltaItems
@@ -131,21 +111,43 @@ internal sealed partial class ConfigGrain(
 
     public Task<RoutingConfig> GetSnapshotAsync() => Task.FromResult(_current);
 
-    public Task<ControlPlaneStatus> GetStatusAsync() =>
-        Task.FromResult(new ControlPlaneStatus(_current.Version, index.State.SourceSynced, index.State.SourceEpoch, RuntimeIdentity));
+    public Task<ControlPlaneStatus> GetStatusAsync() => Task.FromResult(_status ??= Status(index.State));
+
+    private ControlPlaneStatus Status(ConfigIndex state) => new(state.Version, state.SourceSynced, state.SourceTerm, RuntimeIdentity);
+
+    /// <summary>Stores <paramref name="next"/>; the state in memory changes only once the write succeeded.</summary>
+    private async Task WriteAsync(ConfigIndex next)
+    {
+        var previous = index.State;
+        index.State = next;
+        try
+        {
+            await index.WriteStateAsync();
+        }
+        catch
+        {
+            index.State = previous;
+            throw;
+        }
+
+        if (next.Version == _current.Version)
+        {
+            _status = Status(next);
+        }
+    }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Config version {Version} restored: {Ingresses} ingresses, {Backends} backends")]
+        [LoggerMessage(EventIds.ConfigGrainRestored, LogLevel.Information, "Config version {Version} restored: {Ingresses} ingresses, {Backends} backends")]
         public static partial void Restored(ILogger logger, long version, int ingresses, int backends);
 
-        [LoggerMessage(2, LogLevel.Information, "Config version {Version} committed: {Items} items changed")]
+        [LoggerMessage(EventIds.ConfigGrainCommitted, LogLevel.Information, "Config version {Version} committed: {Items} items changed")]
         public static partial void Committed(ILogger logger, long version, int items);
 
-        [LoggerMessage(3, LogLevel.Warning, "Config version {Version} could not be published on the stream; proxies will fetch the snapshot")]
+        [LoggerMessage(EventIds.ConfigGrainPublishFailed, LogLevel.Warning, "Config version {Version} could not be published on the stream; proxies will fetch the snapshot")]
         public static partial void PublishFailed(ILogger logger, long version, Exception exception);
 
-        [LoggerMessage(4, LogLevel.Warning, "Refused a commit from source term {Epoch}: term {CurrentEpoch} has committed since")]
-        public static partial void StaleSource(ILogger logger, long epoch, long currentEpoch);
+        [LoggerMessage(EventIds.ConfigGrainStaleSource, LogLevel.Warning, "Refused a commit from source term {Term}: term {CurrentTerm} has committed since")]
+        public static partial void StaleSource(ILogger logger, long term, long currentTerm);
     }
 }

@@ -1,12 +1,20 @@
-using System.Text.Json;
+using System.Diagnostics;
 using System.Text.Json.Serialization;
-using IngressFleet.Config;
-using IngressFleet.Fleet;
-using IngressFleet.Proxy;
-using IngressFleet.Sources;
+using System.Text.Json;
+using IngressFleet.Core.Model;
+using IngressFleet.Core.Translation;
+using IngressFleet.DataPlane.Admission;
+using IngressFleet.DataPlane.State;
+using IngressFleet.DataPlane.Tls;
+using IngressFleet.Distribution.Config;
+using IngressFleet.Grains.Contracts.Config;
+using IngressFleet.Grains.Contracts.Fleet;
+using IngressFleet.Grains.Contracts.Limits;
+using IngressFleet.Grains.Contracts.SourceLeases;
+using OpenTelemetry.Metrics;
 using Orleans.Runtime;
 
-namespace IngressFleet.Admin;
+namespace IngressFleet.Host.Admin;
 
 /// <summary>
 /// The admin API (JSON, on its own port): health, the served config version, routes, backends, and every
@@ -27,6 +35,31 @@ internal static class AdminApi
     /// <summary>200 when this silo serves the control plane's current version: the readiness probe.</summary>
     public const string ReadyPath = "/healthz/ready";
 
+    /// <summary>Serves the admin API and the Prometheus scrape on <paramref name="port"/> only.</summary>
+    public static void MapOnPort(WebApplication app, int port) =>
+        app.MapWhen(
+            context => context.Connection.LocalPort == port,
+            admin =>
+            {
+                // Scrapes and health probes are not traffic: their server spans are never exported.
+                admin.Use((context, next) =>
+                {
+                    if (Activity.Current is { } activity)
+                    {
+                        activity.IsAllDataRequested = false;
+                        activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+                    }
+
+                    return next(context);
+                });
+                admin.UseRouting();
+                admin.UseEndpoints(endpoints =>
+                {
+                    Map(endpoints);
+                    endpoints.MapPrometheusScrapingEndpoint("/metrics");
+                });
+            });
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(LivePath, () => Results.Json(new { status = "live" }, Json));
@@ -36,14 +69,14 @@ internal static class AdminApi
             return Results.Json(new { status = ready ? "ready" : "not ready", reason }, Json, statusCode: ready ? 200 : 503);
         });
 
-        endpoints.MapGet("/api/v1/status", (DataPlane dataPlane, ConfigSubscriber subscriber) =>
+        endpoints.MapGet("/api/v1/status", (ConfigInForce inForce, ConfigFollower config) =>
         {
-            var state = dataPlane.Current;
+            var state = inForce.Current;
             return Results.Json(
                 new
                 {
                     version = state.Version,
-                    controlPlaneVersion = subscriber.Applier.ControlPlaneVersion,
+                    controlPlaneVersion = config.Follower.KnownVersion,
                     appliedAt = state.Version == 0 ? (DateTimeOffset?)null : state.AppliedAt,
                     ingresses = state.Config.Ingresses.Count,
                     routes = state.Routes.Entries.Length,
@@ -57,9 +90,9 @@ internal static class AdminApi
         endpoints.MapGet("/api/v1/fleet", async (IClusterClient client, TimeProvider time) =>
         {
             var management = client.GetGrain<IManagementGrain>(0);
-            var statusTask = client.GetGrain<IConfigGrain>(ConfigStreamNames.FleetKey).GetStatusAsync();
-            var leaseTask = client.GetGrain<ISourceLeaseGrain>(ConfigStreamNames.FleetKey).GetAsync();
-            var reportsTask = client.GetGrain<IFleetGrain>(ConfigStreamNames.FleetKey).GetReportsAsync();
+            var statusTask = client.GetGrain<IConfigGrain>(ControlPlaneNames.FleetKey).GetStatusAsync();
+            var leaseTask = client.GetGrain<ISourceLeaseGrain>(ControlPlaneNames.FleetKey).GetAsync();
+            var reportsTask = client.GetGrain<IFleetGrain>(ControlPlaneNames.FleetKey).GetReportsAsync();
             var hostsTask = management.GetHosts(onlyActive: true);
             ControlPlaneStatus status;
             SourceLease? lease;
@@ -101,10 +134,10 @@ internal static class AdminApi
                     {
                         version = status.Version,
                         sourceSynced = status.SourceSynced,
-                        sourceEpoch = status.SourceEpoch,
+                        sourceTerm = status.SourceTerm,
                         configGrainSilo = status.Silo,
                         sourceHolder = lease is { Granted: true } ? lease.Holder : null,
-                        sourceLeaseEpoch = lease?.Epoch,
+                        sourceLeaseTerm = lease?.Term,
                     },
                     silos,
                     unreportedSilos = unreported,
@@ -112,9 +145,9 @@ internal static class AdminApi
                 Json);
         });
 
-        endpoints.MapGet("/api/v1/routes", (DataPlane dataPlane) =>
+        endpoints.MapGet("/api/v1/routes", (ConfigInForce inForce) =>
         {
-            var state = dataPlane.Current;
+            var state = inForce.Current;
             var routes = state.Routes.Entries
                 .Select(e => new { host = e.Host ?? "*", path = e.Path, pathType = e.Match, backend = e.BackendKey, ingress = e.Ingress })
                 .ToList();
@@ -122,9 +155,9 @@ internal static class AdminApi
             return Results.Json(new { version = state.Version, routes, defaultBackend }, Json);
         });
 
-        endpoints.MapGet("/api/v1/backends", (DataPlane dataPlane) =>
+        endpoints.MapGet("/api/v1/backends", (ConfigInForce inForce) =>
         {
-            var state = dataPlane.Current;
+            var state = inForce.Current;
             var backends = state.Config.Backends.Values
                 .OrderBy(b => b.Key, StringComparer.Ordinal)
                 .Select(b => new
@@ -139,13 +172,13 @@ internal static class AdminApi
             return Results.Json(new { version = state.Version, backends }, Json);
         });
 
-        endpoints.MapGet("/api/v1/certificates", (DataPlane dataPlane, TimeProvider time) =>
+        endpoints.MapGet("/api/v1/certificates", (ConfigInForce inForce, TimeProvider time) =>
         {
             // Hosts, validity and fingerprint only: key material never leaves the data plane.
-            var state = dataPlane.Current;
+            var state = inForce.Current;
             var now = time.GetUtcNow();
             var table = state.Certificates;
-            object Describe(Tls.ServerCertificate certificate, string? secret) => new
+            object Describe(ServerCertificate certificate, string? secret) => new
             {
                 secret,
                 hosts = secret is not null && table.HostsBySecret.TryGetValue(secret, out var hosts) ? hosts : [],
@@ -154,7 +187,7 @@ internal static class AdminApi
                 notBefore = new DateTimeOffset(certificate.Leaf.NotBefore.ToUniversalTime()),
                 notAfter = new DateTimeOffset(certificate.Leaf.NotAfter.ToUniversalTime()),
                 sha256Fingerprint = certificate.Leaf.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
-                expiresSoon = certificate.Leaf.NotAfter.ToUniversalTime() - now.UtcDateTime < Translation.CertificateTranslator.ExpiryWarning,
+                expiresSoon = certificate.Leaf.NotAfter.ToUniversalTime() - now.UtcDateTime < CertificateTranslator.ExpiryWarning,
             };
             var certificates = table.BySecret
                 .OrderBy(p => p.Key, StringComparer.Ordinal)
@@ -164,10 +197,10 @@ internal static class AdminApi
             return Results.Json(new { version = state.Version, defaultCertificate, certificates }, Json);
         });
 
-        endpoints.MapGet("/api/v1/health", (DataPlane dataPlane) =>
+        endpoints.MapGet("/api/v1/health", (ConfigInForce inForce) =>
         {
             // Every destination with the fleet's verdict: who decided it, when, and until when.
-            var state = dataPlane.Current;
+            var state = inForce.Current;
             var backends = state.Backends
                 .OrderBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p =>
@@ -201,20 +234,20 @@ internal static class AdminApi
             return Results.Json(new { healthVersion = state.Health.Version, backends }, Json);
         });
 
-        endpoints.MapGet("/api/v1/limits", async (DataPlane dataPlane, IClusterClient client) =>
+        endpoints.MapGet("/api/v1/limits", async (ConfigInForce inForce, IClusterClient client) =>
         {
             // Every fleet-wide limit the config sets, with each silo's lease as the limit's grain sees it.
-            var state = dataPlane.Current;
+            var state = inForce.Current;
             var keys = state.Config.Ingresses.Values.SelectMany(i =>
-                (i.Options.ConnectionLimit is null ? [] : i.Backends.Select(b => Limits.FleetLimits.ConnectionKey(i.Key, b.Key)).Distinct())
-                .Concat(i.Options.RateLimit is null ? [] : [Limits.FleetLimits.RateKey(i.Key)]))
+                (i.Options.ConnectionLimit is null ? [] : i.Backends.Select(b => AdmissionControl.ConnectionKey(i.Key, b.Key)).Distinct())
+                .Concat(i.Options.RateLimit is null ? [] : [AdmissionControl.RateKey(i.Key)]))
                 .Order(StringComparer.Ordinal)
                 .ToList();
             async Task<object> ViewAsync(string key)
             {
                 try
                 {
-                    var v = await client.GetGrain<IngressFleet.Limits.ILimitGrain>(key).GetAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                    var v = await client.GetGrain<ILimitGrain>(key).GetAsync().WaitAsync(TimeSpan.FromSeconds(5));
                     return new
                     {
                         key = v.Key,
@@ -234,9 +267,9 @@ internal static class AdminApi
             return Results.Json(new { limits = await Task.WhenAll(keys.Select(ViewAsync)) }, Json);
         });
 
-        endpoints.MapGet("/api/v1/problems", (DataPlane dataPlane) =>
+        endpoints.MapGet("/api/v1/problems", (ConfigInForce inForce) =>
         {
-            var state = dataPlane.Current;
+            var state = inForce.Current;
             var rejected = state.Config.Problems.Values
                 .OrderBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p => new { kind = p.Kind, @namespace = p.Namespace.Length == 0 ? null : p.Namespace, name = p.Name, source = p.Source, reasons = p.Reasons })

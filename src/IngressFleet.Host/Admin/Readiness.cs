@@ -1,18 +1,19 @@
-using IngressFleet.Hosting;
-using IngressFleet.Proxy;
+using IngressFleet.DataPlane.Proxy;
+using IngressFleet.DataPlane.State;
+using IngressFleet.Distribution.Config;
 using Orleans.Runtime;
 
-namespace IngressFleet.Admin;
+namespace IngressFleet.Host.Admin;
 
 /// <summary>
 /// Whether this silo may take traffic: it is not draining, it is an active member of the cluster, a source
 /// has synced the fleet's config, and this silo serves the control plane's current version.
 /// </summary>
-internal sealed class Readiness(ConfigSubscriber subscriber, DataPlane dataPlane, IClusterMembershipService membership, ILocalSiloDetails silo, GracefulShutdown shutdown)
+internal sealed class Readiness(ConfigFollower config, ConfigInForce inForce, IClusterMembershipService membership, ILocalSiloDetails silo, IDrainSignal drain)
 {
     public (bool Ready, string Reason) Check()
     {
-        if (shutdown.Draining)
+        if (drain.Draining)
         {
             return (false, "shutting down");
         }
@@ -22,13 +23,13 @@ internal sealed class Readiness(ConfigSubscriber subscriber, DataPlane dataPlane
             return (false, "not an active member of the cluster");
         }
 
-        if (subscriber.LastStatus is not { SourceSynced: true } status)
+        if (config.LastStatus is not { SourceSynced: true } status)
         {
             return (false, "no source has synced the fleet's config yet");
         }
 
-        return subscriber.Applier.IsCurrent
+        return config.IsCurrent
             ? (true, $"serving the current config version {status.Version}")
-            : (false, $"serving version {dataPlane.Current.Version}; the control plane has {subscriber.Applier.ControlPlaneVersion}");
+            : (false, $"serving version {inForce.Current.Version}; the control plane has {Math.Max(status.Version, config.Follower.KnownVersion)}");
     }
 }

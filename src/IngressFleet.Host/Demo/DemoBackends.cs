@@ -1,4 +1,6 @@
-namespace IngressFleet.Demo;
+using IngressFleet.Core.Logging;
+
+namespace IngressFleet.Host.Demo;
 
 /// <summary>
 /// Runs the demo's sample backends in-process, on the loopback ports that the sample EndpointSlices in
@@ -21,7 +23,7 @@ internal sealed partial class DemoBackends(ILogger<DemoBackends> logger) : IHost
     /// <summary>Runs the sample backends in a process of their own until it is stopped.</summary>
     public static async Task RunAloneAsync()
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Services.AddHostedService<DemoBackends>();
         await builder.Build().RunAsync();
     }
@@ -47,7 +49,7 @@ internal sealed partial class DemoBackends(ILogger<DemoBackends> logger) : IHost
 
     private static partial class Log
     {
-        [LoggerMessage(500, LogLevel.Information, "Demo backend {Name} listening on 127.0.0.1:{Port}")]
+        [LoggerMessage(EventIds.DemoBackendsStarted, LogLevel.Information, "Demo backend {Name} listening on 127.0.0.1:{Port}")]
         public static partial void Started(ILogger logger, string name, int port);
     }
 }

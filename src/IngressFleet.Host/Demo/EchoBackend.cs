@@ -1,12 +1,12 @@
-using System.Net;
 using System.Net.WebSockets;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace IngressFleet.Demo;
+namespace IngressFleet.Host.Demo;
 
 /// <summary>
 /// A small HTTP backend that answers every request with a JSON description of it (its name, method,
@@ -134,18 +134,4 @@ public sealed class EchoBackend : IAsyncDisposable
         await context.Response.Body.WriteAsync(body.ToArray(), context.RequestAborted);
         context.Response.AppendTrailer("grpc-status", "0");
     }
-}
-
-/// <summary>What an <see cref="EchoBackend"/> answers.</summary>
-public sealed record EchoResponse(
-    string Backend,
-    string Protocol,
-    string Scheme,
-    string Method,
-    string Path,
-    string Query,
-    Dictionary<string, string> Headers,
-    string Body)
-{
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web);
 }

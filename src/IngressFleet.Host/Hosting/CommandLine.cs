@@ -1,40 +1,48 @@
-namespace IngressFleet.Hosting;
+using IngressFleet.Core.Translation;
+using IngressFleet.DataPlane.Proxy;
+using IngressFleet.DataPlane.Telemetry;
+using IngressFleet.Host.Admin;
+using IngressFleet.Host.Demo;
+using IngressFleet.Host.Telemetry;
+using IngressFleet.Sources.Publishing;
 
-/// <summary>Maps the documented command-line switches onto the <see cref="IngressFleetOptions"/> keys.</summary>
+namespace IngressFleet.Host.Hosting;
+
+/// <summary>Maps the documented command-line switches onto the keys of the options in <see cref="HostSettings"/>.</summary>
 internal static class CommandLine
 {
     public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["--manifests"] = Key(nameof(IngressFleetOptions.Manifests)),
-        ["--source"] = Key(nameof(IngressFleetOptions.Source)),
-        ["--kubeconfig"] = Key(nameof(IngressFleetOptions.Kubeconfig)),
-        ["--namespaces"] = Key(nameof(IngressFleetOptions.Namespaces)),
-        ["--publish-service"] = Key(nameof(IngressFleetOptions.PublishService)),
-        ["--publish-status-address"] = Key(nameof(IngressFleetOptions.PublishStatusAddress)),
-        ["--cluster"] = Key(nameof(IngressFleetOptions.Cluster)),
-        ["--redis"] = Key(nameof(IngressFleetOptions.Redis)),
-        ["--advertise-address"] = Key(nameof(IngressFleetOptions.AdvertiseAddress)),
-        ["--cluster-id"] = Key(nameof(IngressFleetOptions.ClusterId)),
-        ["--name"] = Key(nameof(IngressFleetOptions.Name)),
-        ["--shutdown-delay"] = Key(nameof(IngressFleetOptions.ShutdownDelaySeconds)),
-        ["--drain-timeout"] = Key(nameof(IngressFleetOptions.DrainTimeoutSeconds)),
-        ["--http-port"] = Key(nameof(IngressFleetOptions.HttpPort)),
-        ["--https-port"] = Key(nameof(IngressFleetOptions.HttpsPort)),
-        ["--https-redirect-port"] = Key(nameof(IngressFleetOptions.HttpsRedirectPort)),
-        ["--default-certificate"] = Key(nameof(IngressFleetOptions.DefaultCertificate)),
-        ["--listen-address"] = Key(nameof(IngressFleetOptions.ListenAddress)),
-        ["--admin-port"] = Key(nameof(IngressFleetOptions.AdminPort)),
-        ["--admin-address"] = Key(nameof(IngressFleetOptions.AdminAddress)),
-        ["--ingress-class"] = Key(nameof(IngressFleetOptions.IngressClass)),
-        ["--watch-ingress-without-class"] = Key(nameof(IngressFleetOptions.WatchIngressWithoutClass)),
-        ["--demo"] = Key(nameof(IngressFleetOptions.Demo)),
-        ["--silo-port"] = Key(nameof(IngressFleetOptions.SiloPort)),
-        ["--gateway-port"] = Key(nameof(IngressFleetOptions.GatewayPort)),
-        ["--otlp-endpoint"] = Key(nameof(IngressFleetOptions.OtlpEndpoint)),
-        ["--otlp-protocol"] = Key(nameof(IngressFleetOptions.OtlpProtocol)),
-        ["--trace-sample-ratio"] = Key(nameof(IngressFleetOptions.TraceSampleRatio)),
-        ["--access-log"] = Key(nameof(IngressFleetOptions.AccessLog)),
-        ["--log-format"] = Key(nameof(IngressFleetOptions.LogFormat)),
+        ["--manifests"] = Key(nameof(SourceOptions.Manifests)),
+        ["--source"] = Key(nameof(SourceOptions.Source)),
+        ["--kubeconfig"] = Key(nameof(SourceOptions.Kubeconfig)),
+        ["--namespaces"] = Key(nameof(SourceOptions.Namespaces)),
+        ["--publish-service"] = Key(nameof(SourceOptions.PublishService)),
+        ["--publish-status-address"] = Key(nameof(SourceOptions.PublishStatusAddress)),
+        ["--cluster"] = Key(nameof(FleetOptions.Cluster)),
+        ["--redis"] = Key(nameof(FleetOptions.Redis)),
+        ["--advertise-address"] = Key(nameof(FleetOptions.AdvertiseAddress)),
+        ["--cluster-id"] = Key(nameof(FleetOptions.ClusterId)),
+        ["--name"] = Key(nameof(FleetOptions.Name)),
+        ["--shutdown-delay"] = Key(nameof(ShutdownOptions.ShutdownDelaySeconds)),
+        ["--drain-timeout"] = Key(nameof(ShutdownOptions.DrainTimeoutSeconds)),
+        ["--http-port"] = Key(nameof(ProxyOptions.HttpPort)),
+        ["--https-port"] = Key(nameof(ProxyOptions.HttpsPort)),
+        ["--https-redirect-port"] = Key(nameof(ProxyOptions.HttpsRedirectPort)),
+        ["--default-certificate"] = Key(nameof(TranslationOptions.DefaultCertificate)),
+        ["--listen-address"] = Key(nameof(ProxyOptions.ListenAddress)),
+        ["--admin-port"] = Key(nameof(AdminOptions.AdminPort)),
+        ["--admin-address"] = Key(nameof(AdminOptions.AdminAddress)),
+        ["--ingress-class"] = Key(nameof(TranslationOptions.IngressClass)),
+        ["--watch-ingress-without-class"] = Key(nameof(TranslationOptions.WatchIngressWithoutClass)),
+        ["--demo"] = Key(nameof(DemoOptions.Demo)),
+        ["--silo-port"] = Key(nameof(FleetOptions.SiloPort)),
+        ["--gateway-port"] = Key(nameof(FleetOptions.GatewayPort)),
+        ["--otlp-endpoint"] = Key(nameof(TelemetryOptions.OtlpEndpoint)),
+        ["--otlp-protocol"] = Key(nameof(TelemetryOptions.OtlpProtocol)),
+        ["--trace-sample-ratio"] = Key(nameof(TelemetryOptions.TraceSampleRatio)),
+        ["--access-log"] = Key(nameof(AccessLogOptions.AccessLog)),
+        ["--log-format"] = Key(nameof(TelemetryOptions.LogFormat)),
     };
 
     private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--demo", "--watch-ingress-without-class" };
@@ -63,5 +71,5 @@ internal static class CommandLine
         return [.. result];
     }
 
-    private static string Key(string property) => $"{IngressFleetOptions.Section}:{property}";
+    private static string Key(string property) => $"{HostSettings.Section}:{property}";
 }

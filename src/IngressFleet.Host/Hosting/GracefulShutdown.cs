@@ -1,16 +1,18 @@
+using IngressFleet.Core.Logging;
+using IngressFleet.DataPlane.Proxy;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 
-namespace IngressFleet.Hosting;
+namespace IngressFleet.Host.Hosting;
 
 /// <summary>
 /// SIGTERM in three steps: readiness fails at once and responses carry <c>Connection: close</c> (load
-/// balancers and Kubernetes stop sending new connections, clients move theirs), then after <see cref="IngressFleetOptions.ShutdownDelaySeconds"/> Kestrel stops accepting and
-/// in-flight requests get <see cref="IngressFleetOptions.DrainTimeoutSeconds"/> to finish; only then do the
+/// balancers and Kubernetes stop sending new connections, clients move theirs), then after <see cref="ShutdownOptions.ShutdownDelaySeconds"/> Kestrel stops accepting and
+/// in-flight requests get <see cref="ShutdownOptions.DrainTimeoutSeconds"/> to finish; only then do the
 /// source, the subscriber and the silo stop (the silo leaves the cluster cleanly). It works in the
 /// host's "stopping" phase, which runs before any hosted service (Kestrel's included) is stopped.
 /// </summary>
-internal sealed partial class GracefulShutdown(IServer server, IOptions<IngressFleetOptions> options, TimeProvider time, ILogger<GracefulShutdown> logger) : IHostedLifecycleService
+internal sealed partial class GracefulShutdown(IServer server, IOptions<ShutdownOptions> options, TimeProvider time, ILogger<GracefulShutdown> logger) : IHostedLifecycleService, IDrainSignal
 {
     private volatile bool _draining;
 
@@ -42,10 +44,10 @@ internal sealed partial class GracefulShutdown(IServer server, IOptions<IngressF
 
     private static partial class Log
     {
-        [LoggerMessage(700, LogLevel.Information, "Shutting down: readiness fails now, new connections are refused in {Delay}, in-flight requests get {Drain}")]
+        [LoggerMessage(EventIds.GracefulShutdownDraining, LogLevel.Information, "Shutting down: readiness fails now, new connections are refused in {Delay}, in-flight requests get {Drain}")]
         public static partial void Draining(ILogger logger, TimeSpan delay, TimeSpan drain);
 
-        [LoggerMessage(701, LogLevel.Information, "Drained: no request in flight; leaving the cluster")]
+        [LoggerMessage(EventIds.GracefulShutdownDrained, LogLevel.Information, "Drained: no request in flight; leaving the cluster")]
         public static partial void Drained(ILogger logger);
     }
 }

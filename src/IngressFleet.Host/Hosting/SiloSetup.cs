@@ -1,5 +1,5 @@
 using System.Net;
-using IngressFleet.Config;
+using IngressFleet.Grains.Contracts.Config;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Persistence;
@@ -7,26 +7,22 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using StackExchange.Redis;
 
-namespace IngressFleet.Hosting;
+namespace IngressFleet.Host.Hosting;
 
 /// <summary>The Orleans side of the process, for each <see cref="ClusterMode"/>: one code path, two kinds of storage.</summary>
 internal static class SiloSetup
 {
-    /// <summary>
-    /// Failure detection for a fleet: a silo that misses 2 probes of 1 s is declared dead on one vote, so a
-    /// SIGKILLed silo is out of the membership in 1–3 s on a LAN (Orleans' defaults take 10–15 s). The price:
-    /// a silo stalled for ~2 s (a long GC pause, CPU starvation) is declared dead too, and must restart to rejoin.
-    /// </summary>
-    public static void ConfigureFastFailureDetection(ClusterMembershipOptions membership)
+    /// <summary>Failure detection for a fleet: see <see cref="FleetOptions.ProbeTimeout"/>.</summary>
+    public static void ConfigureFailureDetection(ClusterMembershipOptions membership, FleetOptions options)
     {
-        membership.ProbeTimeout = TimeSpan.FromSeconds(1);
-        membership.NumMissedProbesLimit = 2;
-        membership.NumVotesForDeathDeclaration = 1;
-        membership.NumProbedSilos = 2;
-        membership.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+        membership.ProbeTimeout = options.ProbeTimeout;
+        membership.NumMissedProbesLimit = options.NumMissedProbesLimit;
+        membership.NumVotesForDeathDeclaration = options.NumVotesForDeathDeclaration;
+        membership.NumProbedSilos = options.NumProbedSilos;
+        membership.TableRefreshTimeout = options.MembershipTableRefreshTimeout;
     }
 
-    public static void Configure(ISiloBuilder silo, IngressFleetOptions options)
+    public static void Configure(ISiloBuilder silo, FleetOptions options)
     {
         silo.Configure<SiloOptions>(o => o.SiloName = options.EffectiveName);
 
@@ -35,8 +31,8 @@ internal static class SiloSetup
         if (options.Cluster == ClusterMode.Standalone)
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ClusterId, clusterId: options.ClusterId);
-            silo.AddMemoryGrainStorage(ConfigStreamNames.StorageName);
-            silo.AddMemoryGrainStorage(ConfigStreamNames.PubSubStorageName);
+            silo.AddMemoryGrainStorage(ControlPlaneNames.StorageName);
+            silo.AddMemoryGrainStorage(ControlPlaneNames.PubSubStorageName);
         }
         else
         {
@@ -47,7 +43,7 @@ internal static class SiloSetup
             });
             silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertiseAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(options));
-            foreach (var storage in new[] { ConfigStreamNames.StorageName, ConfigStreamNames.PubSubStorageName })
+            foreach (var storage in new[] { ControlPlaneNames.StorageName, ControlPlaneNames.PubSubStorageName })
             {
                 silo.AddRedisGrainStorage(storage, (OptionsBuilder<RedisStorageOptions> redis) => redis.Configure<Serializer>((o, serializer) =>
                 {
@@ -59,7 +55,7 @@ internal static class SiloSetup
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
                 }));
             }
-            silo.Configure<ClusterMembershipOptions>(ConfigureFastFailureDetection);
+            silo.Configure<ClusterMembershipOptions>(membership => ConfigureFailureDetection(membership, options));
 
             if (RunsInPod())
             {
@@ -69,12 +65,12 @@ internal static class SiloSetup
             }
         }
 
-        // One stream needs one queue; its pulling agent polls every 20 ms instead of the default 100 ms,
-        // which bounds the stream's share of the propagation delay at the cost of a cheap in-memory poll.
-        silo.AddMemoryStreams(ConfigStreamNames.ProviderName, streams =>
+        // One stream needs one queue; its pulling agent polls every StreamPollInterval (20 ms) instead of the
+        // default 100 ms, which bounds the stream's share of the propagation delay at the cost of a cheap in-memory poll.
+        silo.AddMemoryStreams(ControlPlaneNames.ProviderName, streams =>
         {
             streams.ConfigurePartitioning(1);
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.StreamPollInterval));
         });
     }
 
@@ -84,7 +80,7 @@ internal static class SiloSetup
         && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("POD_NAME"))
         && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("POD_NAMESPACE"));
 
-    private static ConfigurationOptions RedisOptions(IngressFleetOptions options)
+    private static ConfigurationOptions RedisOptions(FleetOptions options)
     {
         var redis = ConfigurationOptions.Parse(options.Redis!);
 

@@ -1,12 +1,12 @@
-using IngressFleet.Hosting;
+using IngressFleet.Core.Telemetry;
 using Microsoft.Extensions.Logging.Console;
-using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using OpenTelemetry;
 
-namespace IngressFleet.Telemetry;
+namespace IngressFleet.Host.Telemetry;
 
 /// <summary>
 /// Logs, metrics and traces of one process. Metrics are always collected for the Prometheus endpoint;
@@ -18,25 +18,21 @@ internal static class TelemetrySetup
     /// <summary>The meters exported: ours, connections (Kestrel), upstream connections and requests (HttpClient), the runtime and Orleans.</summary>
     public static readonly string[] Meters =
     [
-        ProxyMetrics.MeterName,
+        FleetTelemetry.Name,
         "Microsoft.AspNetCore.Server.Kestrel",
         "System.Net.Http",
         "System.Runtime",
         "Microsoft.Orleans",
     ];
 
-    public static void Configure(WebApplicationBuilder builder, IngressFleetOptions options)
+    public static void Configure(WebApplicationBuilder builder, TelemetryOptions options, string instance)
     {
         ConfigureLogging(builder.Logging, options.LogFormat);
 
         var services = builder.Services;
-        services.AddSingleton<AccessLog>();
-        services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
-        services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<RequestTelemetry>();
 
         var otel = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("ingressfleet", serviceInstanceId: options.EffectiveName))
+            .ConfigureResource(resource => resource.AddService("ingressfleet", serviceInstanceId: instance))
             .WithMetrics(metrics => metrics
                 .AddMeter(Meters)
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
@@ -56,7 +52,7 @@ internal static class TelemetrySetup
     }
 
     /// <summary>The configured endpoint, else the standard environment variable's, else none.</summary>
-    private static Uri? OtlpEndpoint(IngressFleetOptions options) =>
+    private static Uri? OtlpEndpoint(TelemetryOptions options) =>
         options.OtlpEndpoint
         ?? (Uri.TryCreate(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"), UriKind.Absolute, out var fromEnvironment) ? fromEnvironment : null);
 

@@ -1,0 +1,9 @@
+namespace IngressFleet.Core.Model;
+
+/// <summary>What consistent hashing hashes.</summary>
+public enum HashSource
+{
+    Header,
+    Cookie,
+    ClientAddress,
+}

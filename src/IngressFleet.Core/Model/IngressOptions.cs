@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+
+namespace IngressFleet.Core.Model;
+
+/// <summary>Per-Ingress behaviour set by annotations.</summary>
+/// <param name="SslRedirect">Plain-HTTP requests for a host this Ingress serves with TLS get a 308 to HTTPS.</param>
+/// <param name="Hsts">The <c>Strict-Transport-Security</c> value added to its HTTPS responses, or none.</param>
+/// <param name="BackendProtocol">How its backends are spoken to.</param>
+[GenerateSerializer, Immutable, Alias("ingressfleet.IngressOptions")]
+public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProtocol BackendProtocol)
+{
+    public static IngressOptions Default { get; } = new(SslRedirect: true, Hsts: null, BackendProtocol.Auto);
+
+    /// <summary>How its requests pick a destination.</summary>
+    [Id(0)]
+    public TrafficPolicy Traffic { get; init; } = TrafficPolicy.Default;
+
+    /// <summary>The fleet-wide cap on requests in flight to each of its backends, if any.</summary>
+    [Id(1)]
+    public ConnectionLimit? ConnectionLimit { get; init; }
+
+    /// <summary>The fleet-wide rate limit on its requests, if any.</summary>
+    [Id(2)]
+    public RateLimit? RateLimit { get; init; }
+
+    /// <summary>How its backends' destinations are judged healthy.</summary>
+    [Id(3)]
+    public HealthPolicy Health { get; init; } = HealthPolicy.Default;
+}

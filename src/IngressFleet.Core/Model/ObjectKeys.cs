@@ -1,0 +1,8 @@
+using System.Collections.Immutable;
+
+namespace IngressFleet.Core.Model;
+
+public static class ObjectKeys
+{
+    public static string Of(string @namespace, string name) => $"{@namespace}/{name}";
+}

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using IngressFleet.Core.Model;
+
+namespace IngressFleet.DataPlane.Admission;
+
+/// <summary>
+/// The request path's side of fleet-wide limits: one <see cref="ConnectionPermits"/> per (Ingress, backend)
+/// with a connection limit and one <see cref="RateBucket"/> per Ingress with a rate limit, made on first use.
+/// Whoever holds the leases (the distribution layer) renews them from <see cref="ConnectionLimits"/> and
+/// <see cref="RateLimits"/>, and is woken through <see cref="RenewalWanted"/> when a request starts waiting.
+/// </summary>
+public sealed class AdmissionControl(TimeProvider time) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ConnectionPermits> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RateBucket> _rates = new(StringComparer.Ordinal);
+    private long _rejectedConnections;
+    private long _rejectedRate;
+
+    /// <summary>Released when a limit is created or a request is starved: the leases should be renewed now.</summary>
+    public SemaphoreSlim RenewalWanted { get; } = new(0);
+
+    public IEnumerable<ConnectionPermits> ConnectionLimits => _connections.Values;
+
+    public IEnumerable<RateBucket> RateLimits => _rates.Values;
+
+    public long RejectedConnections => Interlocked.Read(ref _rejectedConnections);
+
+    public long RejectedRate => Interlocked.Read(ref _rejectedRate);
+
+    /// <summary>The key of the limit grain of an Ingress's connection limit to one backend.</summary>
+    public static string ConnectionKey(string ingress, string backend) => $"connections|{ingress}|{backend}";
+
+    /// <summary>The key of the limit grain of an Ingress's rate limit.</summary>
+    public static string RateKey(string ingress) => $"rate|{ingress}";
+
+    public ConnectionPermits Connections(string ingress, string backend, ConnectionLimit limit)
+    {
+        var permits = _connections.GetOrAdd(ConnectionKey(ingress, backend), key =>
+        {
+            var created = new ConnectionPermits(key, limit, time);
+            created.Starved += () => RenewalWanted.Release();
+            RenewalWanted.Release();
+            return created;
+        });
+        permits.Limit = limit;
+        return permits;
+    }
+
+    public RateBucket Rate(string ingress, RateLimit limit)
+    {
+        var bucket = _rates.GetOrAdd(RateKey(ingress), key =>
+        {
+            RenewalWanted.Release();
+            return new RateBucket(key, limit, time);
+        });
+        bucket.Limit = limit;
+        return bucket;
+    }
+
+    public void Rejected(bool rate) => Interlocked.Increment(ref rate ? ref _rejectedRate : ref _rejectedConnections);
+
+    /// <summary>Forgets a limit nobody uses any more; the next request makes it anew.</summary>
+    public void Forget(ConnectionPermits permits) => _connections.TryRemove(permits.Key, out _);
+
+    /// <inheritdoc cref="Forget(ConnectionPermits)"/>
+    public void Forget(RateBucket bucket) => _rates.TryRemove(bucket.Key, out _);
+
+    public void Dispose() => RenewalWanted.Dispose();
+}

@@ -1,0 +1,36 @@
+using System.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace IngressFleet.DataPlane.Proxy;
+
+/// <summary>
+/// Copies the request as YARP does, keeps the client's Host header (backends see the name the client used,
+/// as with every Ingress controller), and sets X-Forwarded-For, -Proto, -Host and -Port from the connection.
+/// Incoming X-Forwarded-* headers are replaced, not trusted: this proxy is the edge.
+/// </summary>
+internal sealed class ForwardedHeadersTransformer : HttpTransformer
+{
+    public static ForwardedHeadersTransformer Instance { get; } = new();
+
+    public override async ValueTask TransformRequestAsync(
+        HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var request = httpContext.Request;
+        var headers = proxyRequest.Headers;
+        headers.Host = request.Host.Value;
+        SetHeader(headers, "X-Forwarded-For", httpContext.Connection.RemoteIpAddress?.ToString());
+        SetHeader(headers, "X-Forwarded-Proto", request.Scheme);
+        SetHeader(headers, "X-Forwarded-Host", request.Host.Value);
+        SetHeader(headers, "X-Forwarded-Port", httpContext.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void SetHeader(HttpRequestHeaders headers, string name, string? value)
+    {
+        headers.Remove(name);
+        if (!string.IsNullOrEmpty(value))
+        {
+            headers.TryAddWithoutValidation(name, value);
+        }
+    }
+}

@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using IngressFleet.Core.Logging;
+using IngressFleet.Core.Model;
+using IngressFleet.Core.Routing;
+using IngressFleet.DataPlane.Admission;
+using IngressFleet.DataPlane.Health;
+using IngressFleet.DataPlane.LoadBalancing;
+using IngressFleet.DataPlane.State;
+using IngressFleet.DataPlane.Telemetry;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace IngressFleet.DataPlane.Proxy;
+
+/// <summary>
+/// The request path: match the route in the current table, pick a destination, forward with YARP's
+/// <see cref="IHttpForwarder"/>. Touches no grain and takes no lock; 404 when no rule matches, 503 when
+/// the backend has no ready endpoint.
+/// </summary>
+internal sealed partial class ProxyHandler : IDisposable
+{
+    private readonly ConfigInForce _inForce;
+    private readonly IHttpForwarder _forwarder;
+    private readonly HttpMessageInvoker _client;
+    private readonly ILogger<ProxyHandler> _logger;
+    private readonly IDrainSignal _drain;
+    private readonly RequestTelemetry _telemetry;
+    private readonly IPassiveHealthSink _health;
+    private readonly AdmissionControl _admission;
+    private readonly string _redirectPortSuffix;
+    private readonly TimeSpan _firstRateShareWait;
+    private readonly ForwarderRequestConfig _requestConfig;
+
+    /// <summary>H2C and gRPC backends: HTTP/2 by prior knowledge, never a downgrade (gRPC needs trailers).</summary>
+    private readonly ForwarderRequestConfig _http2RequestConfig;
+
+    public ProxyHandler(
+        ConfigInForce inForce,
+        IHttpForwarder forwarder,
+        IDrainSignal drain,
+        RequestTelemetry telemetry,
+        IPassiveHealthSink health,
+        AdmissionControl admission,
+        IOptions<ProxyOptions> options,
+        ILogger<ProxyHandler> logger)
+    {
+        var settings = options.Value;
+        var redirectPort = settings.HttpsRedirectPort;
+        _redirectPortSuffix = redirectPort == 443 ? string.Empty : $":{redirectPort.ToString(CultureInfo.InvariantCulture)}";
+        _firstRateShareWait = settings.FirstRateShareWait;
+        _requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamActivityTimeout };
+        _http2RequestConfig = _requestConfig with { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        _inForce = inForce;
+        _drain = drain;
+        _telemetry = telemetry;
+        _health = health;
+        _admission = admission;
+        _forwarder = forwarder;
+        _logger = logger;
+        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+            ConnectTimeout = settings.UpstreamConnectTimeout,
+            PooledConnectionIdleTimeout = settings.UpstreamIdleTimeout,
+
+            // Pods present certificates of the cluster's own making, for their pod IP at best; as with
+            // nginx's default (proxy_ssl_verify off), TLS to a backend encrypts but does not authenticate.
+#pragma warning disable CA5359 // Deliberate, documented: backend certificates are not validated (see above).
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
+#pragma warning restore CA5359
+
+            // Replaces the client's trace headers with the forward's own span, so the backend's span is
+            // its child; without an active span the client's headers pass through untouched.
+            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+        });
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var body = _telemetry.Start(context);
+        var state = _inForce.Current;
+        var request = context.Request;
+        if (_drain.Draining)
+        {
+            // Clients reconnect, and the load balancer sends the new connection to another silo; closing
+            // idle keep-alive connections at shutdown instead would race with requests already on the way.
+            context.Response.Headers.Connection = "close";
+        }
+
+        var route = state.Routes.Match(request.Host.Value, request.Path.Value);
+        string? destination = null;
+        var error = ForwarderError.None;
+        try
+        {
+            if (route is null)
+            {
+                await RespondAsync(context, StatusCodes.Status404NotFound, "no Ingress rule matches this request");
+            }
+            else if (route.RedirectToHttps && !request.IsHttps)
+            {
+                RedirectToHttps(context);
+            }
+            else if (route.Options.RateLimit is { } rate && _admission.Rate(route.Ingress, rate) is var bucket && !await AdmitAsync(bucket))
+            {
+                await RejectAsync(context, StatusCodes.Status429TooManyRequests, bucket.RetryAfterSeconds, "the Ingress's fleet-wide rate limit is exceeded", rate: true);
+            }
+            else if (!state.Backends.TryGetValue(route.BackendKey, out var pool) || pool.Count == 0)
+            {
+                await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "the backend has no ready endpoint");
+            }
+            else
+            {
+                var permits = route.Options.ConnectionLimit is { } limit ? _admission.Connections(route.Ingress, route.BackendKey, limit) : null;
+                if (permits is not null && !await permits.AcquireAsync(context.RequestAborted))
+                {
+                    await RejectAsync(context, StatusCodes.Status503ServiceUnavailable, 1, "the backend's fleet-wide connection limit is reached and its queue is full or timed out", rate: false);
+                }
+                else
+                {
+                    try
+                    {
+                        (destination, error) = await ForwardAsync(context, route, pool);
+                    }
+                    finally
+                    {
+                        permits?.Release();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _telemetry.Completed(context, started, route, destination, error, body);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>Picks the destination (affinity cookie, else the Ingress's balancing policy), forwards, and tells passive health how it went.</summary>
+    private async Task<(string Destination, ForwarderError Error)> ForwardAsync(HttpContext context, RouteEntry route, BackendPool pool)
+    {
+        var traffic = route.Options.Traffic;
+        var index = -1;
+        if (traffic.AffinityCookie is { } cookieName && context.Request.Cookies[cookieName] is { } id)
+        {
+            index = pool.FindAffinity(id);
+        }
+
+        var sticky = index >= 0;
+        if (index < 0)
+        {
+            index = pool.Pick(traffic.LoadBalancing, traffic.HashBy is { } hashBy ? KeyHash(context, hashBy) : null);
+        }
+
+        if (traffic.AffinityCookie is { } name && !sticky)
+        {
+            context.Response.Cookies.Append(name, pool.AffinityId(index), new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps });
+        }
+
+        var destination = pool.Prefix(index, UsesTls(route, pool));
+        if (route.Options.Hsts is { } hsts && context.Request.IsHttps)
+        {
+            AddHsts(context, hsts);
+        }
+
+        _telemetry.ForwardStarted(route);
+        pool.Started(index);
+        var error = ForwarderError.None;
+        try
+        {
+            var config = route.Options.BackendProtocol is BackendProtocol.H2c or BackendProtocol.Grpc or BackendProtocol.Grpcs ? _http2RequestConfig : _requestConfig;
+            error = await _forwarder.SendAsync(context, destination, _client, config, ForwardedHeadersTransformer.Instance);
+            if (error != ForwarderError.None)
+            {
+                Log.ForwardFailed(_logger, route.BackendKey, destination, error, context.GetForwarderErrorFeature()?.Exception);
+            }
+        }
+        finally
+        {
+            pool.Ended(index);
+            if (IsHealthEvidence(error))
+            {
+                var failed = error != ForwarderError.None || (context.Response.StatusCode >= 500 && pool.Endpoints.Health.ServerErrorsAreFailures);
+                _health.Record(route.BackendKey, pool.Address(index), failed);
+            }
+        }
+
+        return (destination, error);
+    }
+
+    /// <summary>Failures the destination caused (connect, timeout), or success; not the client going away.</summary>
+    private static bool IsHealthEvidence(ForwarderError error) =>
+        error is ForwarderError.None or ForwarderError.Request or ForwarderError.RequestTimedOut;
+
+    /// <summary>The consistent-hashing key of a request; null (so another policy picks) when the request has none.</summary>
+    private static ulong? KeyHash(HttpContext context, HashKey key)
+    {
+        switch (key.Source)
+        {
+            case HashSource.Header when context.Request.Headers[key.Name!] is { Count: > 0 } values:
+                return FleetHash.Of(values[0]);
+            case HashSource.Cookie when context.Request.Cookies[key.Name!] is { } cookie:
+                return FleetHash.Of(cookie);
+            case HashSource.ClientAddress when context.Connection.RemoteIpAddress is { } address:
+                Span<byte> bytes = stackalloc byte[16];
+                return address.TryWriteBytes(bytes, out var written) ? FleetHash.Of(bytes[..written]) : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Takes a token of the Ingress's rate share; a new share is waited for once, briefly.</summary>
+    private async ValueTask<bool> AdmitAsync(RateBucket bucket)
+    {
+        if (!bucket.HasShare)
+        {
+            await bucket.FirstShare.WaitAsync(_firstRateShareWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        return bucket.TryTake();
+    }
+
+    private Task RejectAsync(HttpContext context, int status, int retryAfterSeconds, string reason, bool rate)
+    {
+        _admission.Rejected(rate);
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return RespondAsync(context, status, reason);
+    }
+
+    private static bool UsesTls(RouteEntry route, BackendPool pool) => route.Options.BackendProtocol switch
+    {
+        BackendProtocol.Https or BackendProtocol.Grpcs => true,
+        BackendProtocol.Http or BackendProtocol.H2c or BackendProtocol.Grpc => false,
+        _ => pool.Endpoints.Tls,
+    };
+
+    /// <summary>308 keeps the method and body, unlike 301/302, so a POST is not turned into a GET.</summary>
+    private void RedirectToHttps(HttpContext context)
+    {
+        var request = context.Request;
+        var location = string.Concat("https://", request.Host.Host, _redirectPortSuffix, request.PathBase.ToUriComponent(), request.Path.ToUriComponent(), request.QueryString.ToUriComponent());
+        context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+        context.Response.Headers.Location = location;
+        context.Response.Headers.CacheControl = "no-store";
+    }
+
+    /// <summary>Set when the response starts, so it stands whatever the backend sent.</summary>
+    private static void AddHsts(HttpContext context, string hsts) =>
+        context.Response.OnStarting(
+            static state =>
+            {
+                var (response, value) = ((HttpResponse, string))state;
+                response.Headers.StrictTransportSecurity = value;
+                return Task.CompletedTask;
+            },
+            (context.Response, hsts));
+
+    private static Task RespondAsync(HttpContext context, int status, string reason)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsync($"{status} {ReasonPhrases.GetReasonPhrase(status)}: {reason}\n");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.ProxyHandlerForwardFailed, LogLevel.Information, "Forwarding to backend {Backend} at {Destination} failed: {Error}")]
+        public static partial void ForwardFailed(ILogger logger, string backend, string destination, ForwarderError error, Exception? exception);
+    }
+}

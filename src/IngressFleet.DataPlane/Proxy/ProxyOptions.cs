@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace IngressFleet.DataPlane.Proxy;
+
+/// <summary>The proxy's listeners and its connections to backends.</summary>
+public sealed class ProxyOptions : IValidatableObject
+{
+    /// <summary>The proxy's plain-HTTP port. Default 8080.</summary>
+    [Range(1, 65535)]
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>The proxy's HTTPS port (0 turns HTTPS off). Default 8443.</summary>
+    [Range(0, 65535)]
+    public int HttpsPort { get; set; } = 8443;
+
+    /// <summary>
+    /// The port in the <c>Location</c> of HTTP-to-HTTPS redirects: the HTTPS port clients reach, usually the
+    /// load balancer's 443 rather than the silo's own. Default 443.
+    /// </summary>
+    [Range(1, 65535)]
+    public int HttpsRedirectPort { get; set; } = 443;
+
+    /// <summary>The address the proxy listens on. Default all IPv4 addresses.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>How long a TLS handshake with a client may take. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long connecting to a backend may take. Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan UpstreamConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a forwarded request may go without any data moving before it is cancelled. Default 100 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan UpstreamActivityTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>How long an idle pooled connection to a backend is kept. Default 60 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan UpstreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the first requests of a new rate limit wait for this silo's first share of it. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan FirstRateShareWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IPAddress.TryParse(ListenAddress, out _))
+        {
+            yield return new ValidationResult($"ListenAddress \"{ListenAddress}\" is not an IP address", [nameof(ListenAddress)]);
+        }
+
+        if (HttpsPort == HttpPort)
+        {
+            yield return new ValidationResult("HttpPort and HttpsPort must differ", [nameof(HttpsPort)]);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using IngressFleet.Core.Model;
+using IngressFleet.Core.Routing;
+using IngressFleet.DataPlane.LoadBalancing;
+using IngressFleet.DataPlane.Tls;
+
+namespace IngressFleet.DataPlane.State;
+
+/// <summary>
+/// The proxy's current state. Requests read <see cref="Current"/> once and use only that object, so a
+/// request sees one version or the next, never a mix; applying builds the next state aside and swaps it
+/// in with one reference write. Appliers must be serialised by the caller.
+/// </summary>
+public sealed class ConfigInForce
+{
+    private readonly TimeProvider _time;
+    private readonly TlsSettings _tls;
+    private readonly Lock _writeGate = new();
+    private volatile AppliedConfig _current;
+    private long _routeTablesBuiltForChanges;
+
+    public ConfigInForce(TimeProvider time)
+        : this(time, TlsSettings.SelfSignedOnly(time))
+    {
+    }
+
+    internal ConfigInForce(TimeProvider time, TlsSettings tls)
+    {
+        _time = time;
+        _tls = tls;
+        _current = new AppliedConfig(RoutingConfig.Empty, RouteTable.Empty, new Dictionary<string, BackendPool>(StringComparer.Ordinal), DateTimeOffset.MinValue)
+        {
+            Certificates = CertificateTable.Empty(tls.SelfSigned),
+        };
+    }
+
+    public AppliedConfig Current => _current;
+
+    /// <summary>
+    /// How many route tables were built for changes that touched routes (whole snapshots not counted): an
+    /// endpoint-only change must leave it as it was.
+    /// </summary>
+    public long RouteTablesBuiltForChanges => Interlocked.Read(ref _routeTablesBuiltForChanges);
+
+    /// <summary>Makes <paramref name="config"/> the served version.</summary>
+    /// <param name="config">The new config.</param>
+    /// <param name="change">The change that produced it from the current version, if known: only the hosts of
+    /// the changed Ingresses are rebuilt, and when only backends changed, the route table is kept.</param>
+    public void Apply(RoutingConfig config, ConfigChange? change)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        lock (_writeGate)
+        {
+            var previous = _current;
+            if (change is { TouchesOnlyBackends: false })
+            {
+                Interlocked.Increment(ref _routeTablesBuiltForChanges);
+            }
+
+            var routes = change switch
+            {
+                { TouchesOnlyBackends: true } => previous.Routes,
+                not null => RouteTableBuilder.Update(
+                    previous.Routes,
+                    previous.Config.Ingresses,
+                    config.Ingresses,
+                    change.Ingresses.Select(i => i.Key).Concat(change.RemovedIngresses)),
+                null => RouteTableBuilder.Build(config.Ingresses.Values),
+            };
+            var certificates = change is { TouchesTls: false }
+                ? previous.Certificates
+                : CertificateTable.Build(config, previous.Certificates, _tls.SelfSigned, _tls.DefaultSecret);
+            _current = new AppliedConfig(config, routes, Pools(config, previous.Backends, previous.Health, previous.Health), _time.GetUtcNow())
+            {
+                Certificates = certificates,
+                Health = previous.Health,
+            };
+        }
+    }
+
+    /// <summary>Makes <paramref name="health"/> the fleet health view: backends whose health changed get new pools.</summary>
+    public void ApplyHealth(HealthSnapshot health)
+    {
+        ArgumentNullException.ThrowIfNull(health);
+        lock (_writeGate)
+        {
+            var previous = _current;
+            _current = previous with
+            {
+                Backends = Pools(previous.Config, previous.Backends, previous.Health, health),
+                Health = health,
+            };
+        }
+    }
+
+    /// <summary>
+    /// A pool per backend; an unchanged backend with unchanged health keeps its pool, and with it its
+    /// balancing state and in-flight counts.
+    /// </summary>
+    private static Dictionary<string, BackendPool> Pools(RoutingConfig config, IReadOnlyDictionary<string, BackendPool> previous, HealthSnapshot before, HealthSnapshot after)
+    {
+        var pools = new Dictionary<string, BackendPool>(config.Backends.Count, StringComparer.Ordinal);
+        foreach (var (key, endpoints) in config.Backends)
+        {
+            var health = after.Backends.GetValueOrDefault(key);
+            pools[key] = previous.TryGetValue(key, out var pool) && pool.Endpoints.Equals(endpoints) && Equals(before.Backends.GetValueOrDefault(key), health)
+                ? pool
+                : new BackendPool(endpoints, health is null ? null : health.Ejected.Select(e => e.Destination).ToHashSet(StringComparer.Ordinal));
+        }
+
+        return pools;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace IngressFleet.DataPlane.Telemetry;
+
+/// <summary>One proxied request, as the access log records it. Headers other than Host and User-Agent, and the query string, are never kept.</summary>
+internal readonly record struct AccessLogEntry(
+    DateTimeOffset Time,
+    IPAddress? Client,
+    string Host,
+    string Method,
+    string Path,
+    string Protocol,
+    int Status,
+    long Bytes,
+    double DurationMs,
+    string? Route,
+    string? Backend,
+    string? Upstream,
+    string? UpstreamError,
+    ActivityTraceId TraceId,
+    string? UserAgent);

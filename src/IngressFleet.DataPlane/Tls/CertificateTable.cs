@@ -1,0 +1,108 @@
+using System.Collections.Frozen;
+using IngressFleet.Core.Model;
+using IngressFleet.Core.Routing;
+
+namespace IngressFleet.DataPlane.Tls;
+
+/// <summary>
+/// Which certificate a TLS handshake gets, by SNI name: the hosts of every served Ingress's <c>spec.tls</c>,
+/// exact names first, then <c>*.suffix</c> wildcards covering one label; anything else (no SNI, an unknown
+/// name, a host whose Secret is missing) gets the default certificate. When two Ingresses bind one host to
+/// different Secrets, the older Ingress wins, as for routes. Immutable; built with each config version.
+/// </summary>
+internal sealed class CertificateTable
+{
+    private readonly FrozenDictionary<string, ServerCertificate> _exact;
+    private readonly FrozenDictionary<string, ServerCertificate> _wildcard;
+    private readonly FrozenDictionary<string, ServerCertificate>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
+    private readonly FrozenDictionary<string, ServerCertificate>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
+
+    private CertificateTable(
+        Dictionary<string, ServerCertificate> exact,
+        Dictionary<string, ServerCertificate> wildcard,
+        ServerCertificate defaultCertificate,
+        IReadOnlyDictionary<string, ServerCertificate> bySecret,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> hostsBySecret)
+    {
+        _exact = exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _wildcard = wildcard.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _exactLookup = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
+        _wildcardLookup = _wildcard.GetAlternateLookup<ReadOnlySpan<char>>();
+        Default = defaultCertificate;
+        BySecret = bySecret;
+        HostsBySecret = hostsBySecret;
+    }
+
+    public ServerCertificate Default { get; }
+
+    /// <summary>The loaded certificate of each Secret (<c>namespace/name</c>).</summary>
+    public IReadOnlyDictionary<string, ServerCertificate> BySecret { get; }
+
+    /// <summary>The SNI names each Secret's certificate is presented for.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> HostsBySecret { get; }
+
+    public static CertificateTable Empty(ServerCertificate defaultCertificate) =>
+        new([], [], defaultCertificate, new Dictionary<string, ServerCertificate>(), new Dictionary<string, IReadOnlyList<string>>());
+
+    public ServerCertificate Select(string? serverName)
+    {
+        if (string.IsNullOrEmpty(serverName))
+        {
+            return Default;
+        }
+
+        var name = HostName.WithoutPort(serverName);
+        if (_exactLookup.TryGetValue(name, out var exact))
+        {
+            return exact;
+        }
+
+        var suffix = HostName.WildcardSuffix(name);
+        return !suffix.IsEmpty && _wildcardLookup.TryGetValue(suffix, out var wildcard) ? wildcard : Default;
+    }
+
+    /// <param name="config">The config version being applied.</param>
+    /// <param name="previous">The table in force: certificates that did not change are reused, not parsed again.</param>
+    /// <param name="selfSigned">The certificate to present when no default certificate Secret is configured or valid.</param>
+    /// <param name="defaultSecret">The <c>namespace/name</c> of the default certificate's Secret, if configured.</param>
+    public static CertificateTable Build(RoutingConfig config, CertificateTable previous, ServerCertificate selfSigned, string? defaultSecret)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(previous);
+        var bySecret = new Dictionary<string, ServerCertificate>(StringComparer.Ordinal);
+        foreach (var (key, certificate) in config.Certificates)
+        {
+            bySecret[key] = previous.BySecret.TryGetValue(key, out var loaded) && Equals(loaded.Source, certificate)
+                ? loaded
+                : ServerCertificate.From(certificate);
+        }
+
+        var defaultCertificate = defaultSecret is not null && bySecret.TryGetValue(defaultSecret, out var configured) ? configured : selfSigned;
+        var exact = new Dictionary<string, ServerCertificate>(StringComparer.OrdinalIgnoreCase);
+        var wildcard = new Dictionary<string, ServerCertificate>(StringComparer.OrdinalIgnoreCase);
+        var hostsBySecret = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var ingress in config.Ingresses.Values.OrderBy(i => i, IngressAge.Instance))
+        {
+            foreach (var binding in ingress.Tls)
+            {
+                var secretKey = binding.SecretName is null ? null : ObjectKeys.Of(ingress.Namespace, binding.SecretName);
+                var certificate = secretKey is not null && bySecret.TryGetValue(secretKey, out var found) ? found : defaultCertificate;
+                foreach (var host in binding.Hosts)
+                {
+                    var (table, name) = host.StartsWith("*.", StringComparison.Ordinal) ? (wildcard, host[2..]) : (exact, host);
+                    if (table.TryAdd(name, certificate) && certificate.Source is { } source)
+                    {
+                        (hostsBySecret.TryGetValue(source.Key, out var hosts) ? hosts : hostsBySecret[source.Key] = []).Add(host);
+                    }
+                }
+            }
+        }
+
+        return new CertificateTable(
+            exact,
+            wildcard,
+            defaultCertificate,
+            bySecret,
+            hostsBySecret.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,52 @@
+using IngressFleet.Core.Logging;
+using IngressFleet.DataPlane.State;
+using IngressFleet.Grains.Contracts.Config;
+using IngressFleet.Grains.Contracts.Fleet;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace IngressFleet.Distribution.Fleet;
+
+/// <summary>Tells the <see cref="IFleetGrain"/> every second which version this silo serves, for the fleet view.</summary>
+internal sealed partial class FleetReporter(
+    IClusterClient client,
+    ILocalSiloDetails silo,
+    ConfigInForce inForce,
+    ILocalSiloStatus local,
+    IOptions<DistributionOptions> options,
+    TimeProvider time,
+    ILogger<FleetReporter> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var fleet = client.GetGrain<IFleetGrain>(ControlPlaneNames.FleetKey);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var state = inForce.Current;
+                await fleet.ReportAsync(new SiloReport(
+                    silo.SiloAddress.ToString(),
+                    silo.Name,
+                    local.HttpPort,
+                    local.AdminPort,
+                    state.Version,
+                    state.AppliedAt,
+                    local.Ready,
+                    local.RunsSource));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.ReportFailed(logger, e);
+            }
+
+            await Task.Delay(options.Value.FleetReportInterval, time, stoppingToken);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.FleetReporterReportFailed, LogLevel.Debug, "Reporting to the fleet view failed")]
+        public static partial void ReportFailed(ILogger logger, Exception exception);
+    }
+}

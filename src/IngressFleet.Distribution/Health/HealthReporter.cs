@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using IngressFleet.Core.Logging;
+using IngressFleet.Core.Model;
+using IngressFleet.DataPlane.Health;
+using IngressFleet.Grains.Contracts.Backends;
+using IngressFleet.Grains.Contracts.Health;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace IngressFleet.Distribution.Health;
+
+/// <summary>
+/// Passive health, the silo's half: requests only bump two counters per destination; every
+/// <see cref="HealthOptions.HealthReportInterval"/> one loop sends each backend grain what this silo saw since the last report.
+/// </summary>
+internal sealed partial class HealthReporter(IClusterClient client, ILocalSiloDetails silo, IOptions<HealthOptions> options, ILogger<HealthReporter> logger) : BackgroundService, IPassiveHealthSink
+{
+    private readonly ConcurrentDictionary<(string Backend, string Destination), Counts> _counts = new();
+
+    /// <summary>Records one forwarded request's outcome: a failure is a connection failure, a timeout, or a 5xx the backend's policy counts.</summary>
+    public void Record(string backend, string destination, bool failed)
+    {
+        var counts = _counts.GetOrAdd((backend, destination), static _ => new Counts());
+        if (failed)
+        {
+            Interlocked.Increment(ref counts.Failures);
+        }
+        else
+        {
+            Interlocked.Increment(ref counts.Successes);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.HealthReportInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var batches = new Dictionary<string, List<DestinationOutcome>>(StringComparer.Ordinal);
+            foreach (var ((backend, destination), counts) in _counts)
+            {
+                var successes = Interlocked.Exchange(ref counts.Successes, 0);
+                var failures = Interlocked.Exchange(ref counts.Failures, 0);
+                if (successes + failures > 0)
+                {
+                    (batches.TryGetValue(backend, out var list) ? list : batches[backend] = []).Add(new DestinationOutcome(destination, successes, failures));
+                }
+            }
+
+            await Task.WhenAll(batches.Select(b => SendAsync(b.Key, [.. b.Value])));
+        }
+    }
+
+    private async Task SendAsync(string backend, ImmutableArray<DestinationOutcome> outcomes)
+    {
+        try
+        {
+            await client.GetGrain<IBackendGrain>(backend).ReportAsync(silo.Name, outcomes);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One lost report weakens one window's evidence; the next reports carry on.
+            Log.ReportFailed(logger, backend, e.Message);
+        }
+    }
+
+    private sealed class Counts
+    {
+        public int Successes;
+        public int Failures;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.HealthReporterReportFailed, LogLevel.Debug, "Health report for backend {Backend} failed: {Reason}")]
+        public static partial void ReportFailed(ILogger logger, string backend, string reason);
+    }
+}

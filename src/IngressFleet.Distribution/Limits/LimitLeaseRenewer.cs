@@ -1,0 +1,85 @@
+using IngressFleet.Core.Logging;
+using IngressFleet.DataPlane.Admission;
+using IngressFleet.Grains.Contracts.Limits;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace IngressFleet.Distribution.Limits;
+
+/// <summary>
+/// Keeps the leases of this silo's limits (<see cref="AdmissionControl"/>) renewed with their limit grains:
+/// every <see cref="LimitOptions.LimitRenewInterval"/>, at once when a request starts waiting, and hands
+/// back the ones idle for <see cref="LimitOptions.LimitIdleAfter"/>.
+/// </summary>
+internal sealed partial class LimitLeaseRenewer(
+    IClusterClient client,
+    ILocalSiloDetails silo,
+    AdmissionControl admission,
+    IOptions<LimitOptions> options,
+    TimeProvider time,
+    ILogger<LimitLeaseRenewer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var self = silo.Name;
+        var wake = admission.RenewalWanted;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await wake.WaitAsync(options.Value.LimitRenewInterval, stoppingToken);
+            while (wake.Wait(0, CancellationToken.None))
+            {
+                // One renewal round answers every wake-up so far.
+            }
+
+            await Task.WhenAll(
+                admission.ConnectionLimits.Select(p => RenewAsync(p, self)).Concat(admission.RateLimits.Select(b => RenewAsync(b, self))));
+        }
+    }
+
+    private async Task RenewAsync(ConnectionPermits permits, string self)
+    {
+        var idle = permits.InUse == 0 && permits.Queued == 0 && time.GetElapsedTime(permits.LastUsed) > options.Value.LimitIdleAfter;
+        var askedAt = time.GetTimestamp();
+        try
+        {
+            var lease = await client.GetGrain<ILimitGrain>(permits.Key).LeaseAsync(self, permits.Limit.MaxConnections, permits.InUse, idle ? 0 : permits.Need, idle ? 0 : permits.Demand);
+            permits.Renewed(lease.Permits, lease.Duration, askedAt);
+            if (idle)
+            {
+                admission.Forget(permits);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The lease runs out on its own; until it is renewed, this silo admits nothing beyond it.
+            Log.RenewFailed(logger, permits.Key, e.Message);
+        }
+    }
+
+    private async Task RenewAsync(RateBucket bucket, string self)
+    {
+        var idle = time.GetElapsedTime(bucket.LastUsed) > options.Value.LimitIdleAfter;
+        var askedAt = time.GetTimestamp();
+        try
+        {
+            var share = await client.GetGrain<ILimitGrain>(bucket.Key).ShareAsync(self, bucket.Limit.RequestsPerSecond, bucket.Limit.Burst, idle ? 0 : bucket.TakeDemand());
+            bucket.Renewed(share.RequestsPerSecond, share.Burst, share.Duration, askedAt);
+            if (idle)
+            {
+                admission.Forget(bucket);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.RenewFailed(logger, bucket.Key, e.Message);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.LimitLeaseRenewerRenewFailed, LogLevel.Warning, "Could not renew the lease of limit {Key}: {Reason}")]
+        public static partial void RenewFailed(ILogger logger, string key, string reason);
+    }
+}

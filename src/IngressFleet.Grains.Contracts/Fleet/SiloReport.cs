@@ -1,0 +1,21 @@
+namespace IngressFleet.Grains.Contracts.Fleet;
+
+/// <summary>What one silo says of itself, every second or so.</summary>
+/// <param name="Silo">The silo's address (Orleans identity).</param>
+/// <param name="Name">The silo's name (pod name in Kubernetes).</param>
+/// <param name="HttpPort">Its proxy port.</param>
+/// <param name="AdminPort">Its admin port.</param>
+/// <param name="AppliedVersion">The config version it serves.</param>
+/// <param name="AppliedAt">When it applied that version, by its clock.</param>
+/// <param name="Ready">Whether its readiness check passes.</param>
+/// <param name="RunsSource">Whether it holds the source lease.</param>
+[GenerateSerializer, Immutable, Alias("ingressfleet.SiloReport")]
+public sealed record SiloReport(
+    string Silo,
+    string Name,
+    int HttpPort,
+    int AdminPort,
+    long AppliedVersion,
+    DateTimeOffset AppliedAt,
+    bool Ready,
+    bool RunsSource);

@@ -1,0 +1,25 @@
+using IngressFleet.Core.Model;
+using IngressFleet.Grains.Contracts.Config;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace IngressFleet.Grains.Contracts.Health;
+
+/// <summary>
+/// The fleet's health view (key <see cref="ControlPlaneNames.FleetKey"/>): every backend grain hands it its
+/// decisions, and it distributes them the way config travels: a version per change, a delta on a stream, a
+/// snapshot for silos that start or miss one. Soft state, in memory: after a reactivation backend grains
+/// publish again, and versions continue from the clock so silos never see them go back.
+/// </summary>
+[Alias("ingressfleet.IHealthGrain")]
+public interface IHealthGrain : IGrainWithStringKey
+{
+    [Alias("Set")]
+    Task SetAsync(BackendHealth backend);
+
+    [Alias("GetSnapshot"), Orleans.Concurrency.AlwaysInterleave]
+    Task<HealthSnapshot> GetSnapshotAsync();
+
+    [Alias("GetVersion"), Orleans.Concurrency.AlwaysInterleave]
+    Task<long> GetVersionAsync();
+}

@@ -1,0 +1,7 @@
+using System.Collections.Immutable;
+
+namespace IngressFleet.Grains.Contracts.Limits;
+
+/// <summary>One silo's holding of a limit, for the admin API.</summary>
+[GenerateSerializer, Immutable, Alias("ingressfleet.LimitHolding")]
+public sealed record LimitHolding(string Silo, double Granted, double InUse, double Demand, DateTimeOffset ExpiresAt);

@@ -1,0 +1,34 @@
+using System.Net;
+using IngressFleet.DataPlane.State;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace IngressFleet.Host.Hosting;
+
+/// <summary>Kestrel's listeners: the proxy's HTTP and HTTPS ports and the admin port.</summary>
+internal static class Listeners
+{
+    public static void Configure(KestrelServerOptions kestrel, HostSettings settings)
+    {
+        var proxy = settings.Proxy;
+        kestrel.AddServerHeader = false;
+        kestrel.Listen(IPAddress.Parse(proxy.ListenAddress), proxy.HttpPort);
+        if (proxy.HttpsPort != 0)
+        {
+            var inForce = kestrel.ApplicationServices.GetRequiredService<ConfigInForce>();
+            kestrel.Listen(IPAddress.Parse(proxy.ListenAddress), proxy.HttpsPort, listen =>
+            {
+                // ALPN offers h2 and http/1.1; the certificate is picked per handshake by SNI from the
+                // certificates of the config version in force, so a rotated Secret is used by the next handshake.
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = context => ValueTask.FromResult(inForce.Current.Certificates.Select(context.ClientHelloInfo.ServerName).Options),
+                    HandshakeTimeout = proxy.TlsHandshakeTimeout,
+                });
+            });
+        }
+
+        kestrel.Listen(IPAddress.Parse(settings.Admin.AdminAddress), settings.Admin.AdminPort);
+    }
+}

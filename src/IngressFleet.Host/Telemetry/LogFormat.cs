@@ -1,0 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IngressFleet.Host.Telemetry;
+
+/// <summary>How the application log is written.</summary>
+public enum LogFormat
+{
+    Simple,
+    Json,
+}

@@ -1,0 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IngressFleet.Host.Telemetry;
+
+/// <summary>The OTLP exporter's transport.</summary>
+public enum OtlpTransport
+{
+    Grpc,
+    HttpProtobuf,
+}

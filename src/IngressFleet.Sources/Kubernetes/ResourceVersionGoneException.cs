@@ -1,0 +1,10 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using k8s.Models;
+using k8s;
+
+namespace IngressFleet.Sources.Kubernetes;
+
+/// <summary>A watch was told its resourceVersion is gone (compacted): the collection must be listed again.</summary>
+internal sealed class ResourceVersionGoneException(string message) : Exception(message);

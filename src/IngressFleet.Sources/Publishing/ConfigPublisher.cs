@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using IngressFleet.Core.Logging;
+using IngressFleet.Core.Model;
+using IngressFleet.Core.Telemetry;
+using IngressFleet.Core.Translation;
+using IngressFleet.Grains.Contracts.Config;
+
+namespace IngressFleet.Sources.Publishing;
+
+/// <summary>
+/// The end of every source: translates the objects a source holds, compares the result with the config in
+/// force and commits only the difference to the config grain. An Ingress that fails validation keeps its
+/// last committed routes. Calls must not overlap (each source publishes from one loop). One publisher
+/// serves one term of the source lease: its commits carry that term's term, which fences them off once a
+/// later term has committed.
+/// </summary>
+internal sealed partial class ConfigPublisher(
+    IClusterClient client,
+    IngressClassFilter filter,
+    string? defaultCertificate,
+    long term,
+    TimeProvider time,
+    ILogger<ConfigPublisher> logger)
+{
+    private readonly IngressTranslationCache _translations = new();
+    private RoutingConfig? _committed;
+
+    /// <summary>True once the source's first full view was committed.</summary>
+    public bool HasPublished { get; private set; }
+
+    public async Task PublishAsync(ClusterObjects objects, IReadOnlyCollection<ObjectProblem> sourceProblems)
+    {
+        var grain = client.GetGrain<IConfigGrain>(ControlPlaneNames.FleetKey);
+        _committed ??= await grain.GetSnapshotAsync();
+        var started = Stopwatch.GetTimestamp();
+        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems, _translations, defaultCertificate, time);
+        var change = _committed.DiffTo(desired);
+        Log.Translated(logger, objects.Ingresses.Length, change.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        foreach (var certificate in change.Certificates.Where(c => c.NotAfter - time.GetUtcNow() < CertificateTranslator.ExpiryWarning))
+        {
+            Log.CertificateExpiresSoon(logger, certificate.Namespace, certificate.Name, certificate.NotAfter);
+        }
+
+        foreach (var problem in change.Problems)
+        {
+            Log.Rejected(logger, problem.Kind, problem.Namespace, problem.Name, problem.Source, string.Join("; ", problem.Reasons));
+        }
+
+        if (change.IsEmpty && HasPublished)
+        {
+            return;
+        }
+
+        // The root of the change's trace: the commit's grain calls and storage writes, and each silo's apply
+        // (through the traceparent the config grain puts on the stream), become its descendants.
+        using var activity = FleetTelemetry.Source.StartActivity(FleetTelemetry.PublishSpan, ActivityKind.Producer);
+        activity?.SetTag("ingressfleet.source.term", term);
+        activity?.SetTag("ingressfleet.config.ingresses", objects.Ingresses.Length);
+        activity?.SetTag("ingressfleet.config.changed_items", change.Count);
+        try
+        {
+            started = Stopwatch.GetTimestamp();
+            var result = await grain.CommitAsync(change, term);
+            activity?.SetTag("ingressfleet.config.version", result.Version);
+            activity?.SetTag("ingressfleet.config.accepted", result.Accepted);
+            Log.CommitTook(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (!result.Accepted)
+            {
+                throw new SourceLeaseLostException($"the config grain refused term {term}: a later source term has committed");
+            }
+
+            _committed = _committed.Apply(change, result.Version);
+            HasPublished = true;
+            if (!change.IsEmpty)
+            {
+                Log.Published(logger, result.Version, change.Ingresses.Length, change.RemovedIngresses.Length, change.Backends.Length, change.RemovedBackends.Length);
+            }
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+
+            // Whether the commit landed is unknown: compare with the grain's own state next time.
+            _committed = null;
+            throw;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.ConfigPublisherTranslated, LogLevel.Debug, "Translated {Ingresses} ingresses into {Items} changed items in {Milliseconds:0.0} ms")]
+        public static partial void Translated(ILogger logger, int ingresses, int items, double milliseconds);
+
+        [LoggerMessage(EventIds.ConfigPublisherCommitTook, LogLevel.Debug, "Commit took {Milliseconds:0.0} ms")]
+        public static partial void CommitTook(ILogger logger, double milliseconds);
+
+        [LoggerMessage(EventIds.ConfigPublisherCertificateExpiresSoon, LogLevel.Warning, "The certificate of Secret {Namespace}/{Name} expires at {NotAfter:u}, in less than 14 days")]
+        public static partial void CertificateExpiresSoon(ILogger logger, string @namespace, string name, DateTimeOffset notAfter);
+
+        [LoggerMessage(EventIds.ConfigPublisherRejected, LogLevel.Warning, "Rejected {Kind} {Namespace}/{Name} from {Source}: {Reasons}")]
+        public static partial void Rejected(ILogger logger, string kind, string @namespace, string name, string source, string reasons);
+
+        [LoggerMessage(EventIds.ConfigPublisherPublished, LogLevel.Information, "Published config version {Version}: {Ingresses} ingresses set, {RemovedIngresses} removed, {Backends} backends set, {RemovedBackends} removed")]
+        public static partial void Published(ILogger logger, long version, int ingresses, int removedIngresses, int backends, int removedBackends);
+    }
+}

@@ -1,0 +1,160 @@
+using IngressFleet.Core.Logging;
+using IngressFleet.Core.Translation;
+using IngressFleet.Grains.Contracts.Config;
+using IngressFleet.Grains.Contracts.SourceLeases;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace IngressFleet.Sources.Publishing;
+
+/// <summary>
+/// Runs the config source on exactly one silo of the fleet: every silo asks the <see cref="ISourceLeaseGrain"/>
+/// for the lease every quarter of its duration; the holder runs the source, the others wait. A holder
+/// stops its source as soon as it cannot renew before its lease would lapse; when it dies, the lease
+/// expires and the next silo to ask takes over, reading the source from scratch. Commits carry the lease
+/// term, so a holder that missed its own expiry cannot overwrite its successor.
+/// </summary>
+internal sealed partial class SourceRunner(
+    IClusterClient client,
+    IConfigSource source,
+    ILocalSiloDetails silo,
+    IngressClassFilter filter,
+    IOptions<SourceOptions> options,
+    IOptions<TranslationOptions> translation,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<SourceRunner>();
+    private ActiveTerm? _term;
+
+    /// <summary>True while this silo holds the lease and runs the source.</summary>
+    public bool RunsSource => _term is { Task.IsCompleted: false };
+
+    private ISourceLeaseGrain Lease => client.GetGrain<ISourceLeaseGrain>(ControlPlaneNames.FleetKey);
+
+    private string Holder => silo.SiloAddress.ToString();
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_term is { } term)
+        {
+            await EndTermAsync(term);
+            try
+            {
+                // Hand over at once instead of making the fleet wait for the lease to expire.
+                await Lease.ReleaseAsync(Holder, term.Term).WaitAsync(TimeSpan.FromSeconds(2), time, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.ReleaseFailed(_logger, e);
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var duration = options.Value.SourceLeaseDuration;
+        var renewEvery = duration / 4;
+        var validUntil = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var asked = time.GetUtcNow();
+            try
+            {
+                var lease = await Lease.AcquireOrRenewAsync(Holder, duration);
+                if (lease.Granted)
+                {
+                    // Counted from before the request: the grain's expiry is later than this, never earlier.
+                    validUntil = asked + duration - renewEvery;
+                    if (_term?.Term != lease.Term || _term.Task.IsCompleted)
+                    {
+                        await StopTermAsync();
+                        _term = StartTerm(lease.Term);
+                    }
+                }
+                else if (_term is not null)
+                {
+                    Log.LeaseHeldElsewhere(_logger, lease.Holder, lease.Term);
+                    await StopTermAsync();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.LeaseRequestFailed(_logger, e);
+            }
+
+            if (_term is not null && time.GetUtcNow() >= validUntil)
+            {
+                Log.LeaseLapsed(_logger, _term.Term);
+                await StopTermAsync();
+            }
+
+            await Task.Delay(renewEvery, time, stoppingToken);
+        }
+    }
+
+    private ActiveTerm StartTerm(long term)
+    {
+        Log.TermStarted(_logger, term, source.Description);
+        var cancellation = new CancellationTokenSource();
+        var publisher = new ConfigPublisher(client, filter, translation.Value.DefaultCertificate, term, time, loggers.CreateLogger<ConfigPublisher>());
+        var task = Task.Run(() => RunSourceAsync(publisher, term, cancellation.Token), CancellationToken.None);
+        return new ActiveTerm(term, cancellation, task);
+    }
+
+    private async Task RunSourceAsync(ConfigPublisher publisher, long term, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await source.RunAsync(publisher, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The term ended.
+        }
+        catch (SourceLeaseLostException e)
+        {
+            Log.TermFenced(_logger, term, e.Message);
+        }
+    }
+
+    private async Task StopTermAsync()
+    {
+        if (_term is { } term)
+        {
+            _term = null;
+            await EndTermAsync(term);
+        }
+    }
+
+    private static async Task EndTermAsync(ActiveTerm term)
+    {
+        await term.Cancellation.CancelAsync();
+        await term.Task;
+        term.Cancellation.Dispose();
+    }
+
+    private sealed record ActiveTerm(long Term, CancellationTokenSource Cancellation, Task Task);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.SourceRunnerTermStarted, LogLevel.Information, "This silo holds the source lease (term {Term}) and runs the {Source}")]
+        public static partial void TermStarted(ILogger logger, long term, string source);
+
+        [LoggerMessage(EventIds.SourceRunnerLeaseHeldElsewhere, LogLevel.Information, "The source lease is held by {Holder} (term {Term}); this silo stops its source")]
+        public static partial void LeaseHeldElsewhere(ILogger logger, string holder, long term);
+
+        [LoggerMessage(EventIds.SourceRunnerLeaseLapsed, LogLevel.Warning, "The source lease (term {Term}) could not be renewed in time; this silo stops its source")]
+        public static partial void LeaseLapsed(ILogger logger, long term);
+
+        [LoggerMessage(EventIds.SourceRunnerLeaseRequestFailed, LogLevel.Warning, "Asking for the source lease failed")]
+        public static partial void LeaseRequestFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventIds.SourceRunnerTermFenced, LogLevel.Warning, "Source term {Term} ended: {Reason}")]
+        public static partial void TermFenced(ILogger logger, long term, string reason);
+
+        [LoggerMessage(EventIds.SourceRunnerReleaseFailed, LogLevel.Warning, "Releasing the source lease failed; it will expire instead")]
+        public static partial void ReleaseFailed(ILogger logger, Exception exception);
+    }
+}

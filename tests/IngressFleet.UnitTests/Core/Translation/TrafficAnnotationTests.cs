@@ -1,0 +1,90 @@
+using IngressFleet.Core.Model;
+using IngressFleet.Core.Translation;
+using IngressFleet.Tests.Fixtures;
+
+namespace IngressFleet.Tests.Core.Translation;
+
+/// <summary>Balancing, affinity, limit and health annotations into <see cref="IngressOptions"/>.</summary>
+public sealed class TrafficAnnotationTests
+{
+    private static IngressOptions Read(params (string Key, string Value)[] annotations)
+    {
+        var builder = Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80);
+        foreach (var (key, value) in annotations)
+        {
+            builder.Annotate(key, value);
+        }
+
+        var result = IngressTranslator.Translate(builder.Build());
+        Assert.True(result.Value is not null, string.Join("; ", result.Errors));
+        return result.Value.Options;
+    }
+
+    [Fact]
+    public void Defaults_ArePowerOfTwoChoices_NoLimits_PassiveHealthCountingServerErrors()
+    {
+        var options = Read();
+        Assert.Equal(TrafficPolicy.Default, options.Traffic);
+        Assert.Null(options.ConnectionLimit);
+        Assert.Null(options.RateLimit);
+        Assert.Equal(HealthPolicy.Default, options.Health);
+    }
+
+    [Fact]
+    public void BalancingHashingAndAffinity_AreRead()
+    {
+        Assert.Equal(LoadBalancingPolicy.LeastRequests, Read(("ingressfleet.io/load-balance", "least-requests")).Traffic.LoadBalancing);
+        var hashed = Read(("ingressfleet.io/hash-by", "header:X-User"));
+        Assert.Equal(new TrafficPolicy(LoadBalancingPolicy.ConsistentHash, new HashKey(HashSource.Header, "X-User"), null), hashed.Traffic);
+        Assert.Equal(new HashKey(HashSource.ClientAddress, null), Read(("ingressfleet.io/hash-by", "client-address")).Traffic.HashBy);
+        Assert.Equal("ingressfleet-affinity", Read(("nginx.ingress.kubernetes.io/affinity", "cookie")).Traffic.AffinityCookie);
+        Assert.Equal("route", Read(("ingressfleet.io/affinity", "cookie"), ("nginx.ingress.kubernetes.io/session-cookie-name", "route")).Traffic.AffinityCookie);
+    }
+
+    [Fact]
+    public void Limits_AreRead_WithNginxNamesMeaningTheSame()
+    {
+        Assert.Equal(new ConnectionLimit(20, 100, TimeSpan.FromSeconds(5)), Read(("ingressfleet.io/max-connections", "20")).ConnectionLimit);
+        Assert.Equal(new ConnectionLimit(7, 0, TimeSpan.FromMilliseconds(500)), Read(("nginx.ingress.kubernetes.io/limit-connections", "7"), ("ingressfleet.io/max-queue", "0"), ("ingressfleet.io/max-queue-timeout", "500ms")).ConnectionLimit);
+        Assert.Equal(new RateLimit(12.5, 13), Read(("nginx.ingress.kubernetes.io/limit-rps", "12.5")).RateLimit);
+        Assert.Equal(new RateLimit(100, 10), Read(("ingressfleet.io/limit-rps", "100"), ("ingressfleet.io/limit-burst", "10")).RateLimit);
+    }
+
+    [Fact]
+    public void ActiveHealthCheck_IsRead_AndGoesToTheBackendFromTheOldestIngress()
+    {
+        var check = Read(("ingressfleet.io/health-check-path", "/healthz"), ("ingressfleet.io/health-check-interval", "1s"), ("ingressfleet.io/health-check-unhealthy-threshold", "2")).Health;
+        Assert.Equal(new HealthPolicy(true, new HealthCheck("/healthz", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 2, 2)), check);
+
+        var older = Objects.Ingress("older").Created(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc)).Rule("a.com", "/", "Prefix", "web", 80)
+            .Annotate("ingressfleet.io/health-check-path", "/ready").Build();
+        var newer = Objects.Ingress("newer").Rule("b.com", "/", "Prefix", "web", 80).Annotate("ingressfleet.io/passive-health-server-errors", "false").Build();
+        var config = ConfigTranslator.Translate(ClusterObjects.From([newer, older, Objects.Service("web")]), IngressClassFilter.Default, RoutingConfig.Empty, []);
+        Assert.Equal("/ready", config.Backends["default/web:80"].Health.Active?.Path);
+    }
+
+    [Theory]
+    [InlineData("ingressfleet.io/load-balance", "fastest")]
+    [InlineData("ingressfleet.io/load-balance", "consistent-hash")]
+    [InlineData("ingressfleet.io/hash-by", "query:x")]
+    [InlineData("ingressfleet.io/affinity", "ip")]
+    [InlineData("ingressfleet.io/max-connections", "0")]
+    [InlineData("ingressfleet.io/max-connections", "many")]
+    [InlineData("ingressfleet.io/limit-rps", "-1")]
+    [InlineData("ingressfleet.io/health-check-path", "healthz")]
+    [InlineData("ingressfleet.io/passive-health-server-errors", "maybe")]
+    public void InvalidTrafficAnnotation_RejectsTheIngress(string key, string value)
+    {
+        var result = IngressTranslator.Translate(Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80).Annotate(key, value).Build());
+        Assert.Null(result.Value);
+        Assert.Contains(result.Errors, e => e.Contains("metadata.annotations", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void InvalidDuration_RejectsTheIngress()
+    {
+        var result = IngressTranslator.Translate(Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80)
+            .Annotate("ingressfleet.io/max-connections", "5").Annotate("ingressfleet.io/max-queue-timeout", "soon").Build());
+        Assert.Contains(result.Errors, e => e.Contains("max-queue-timeout", StringComparison.Ordinal));
+    }
+}
