@@ -162,7 +162,21 @@ public sealed class FleetTrafficTests(FleetTrafficFixture fixture, ITestOutputHe
         var silos = fixture.Silos.ToList();
         for (var client = 0; client < 5; client++)
         {
-            using var first = await GetAsync(silos[client % silos.Count], "sticky.test", cookie: null);
+            // A silo killed by an earlier test of this class may still be rejoining: wait for a backend's answer.
+            using var first = await Eventually.ValueAsync(
+                async () =>
+                {
+                    var response = await GetAsync(silos[client % silos.Count], "sticky.test", cookie: null);
+                    if (response.Headers.Contains("X-Echo-Backend") && response.Headers.Contains("Set-Cookie"))
+                    {
+                        return response;
+                    }
+
+                    response.Dispose();
+                    return null;
+                },
+                TimeSpan.FromSeconds(20),
+                "a backend's answer with an affinity cookie");
             var setCookie = first.Headers.GetValues("Set-Cookie").Single();
             Assert.StartsWith("ingressfleet-affinity=", setCookie, StringComparison.Ordinal);
             var cookie = setCookie.Split(';')[0];
