@@ -35,11 +35,11 @@ for project in tests/IngressFleet.UnitTests tests/IngressFleet.IntegrationTests;
     --logger "console;verbosity=normal" || status=$?
 done
 
+count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
 passed=0; failed=0; total=0; executed=0; files=0
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
   files=$((files + 1))
   passed=$((passed + $(count passed))); failed=$((failed + $(count failed)))
   total=$((total + $(count total))); executed=$((executed + $(count executed)))

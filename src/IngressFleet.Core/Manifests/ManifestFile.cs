@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using IngressFleet.Core.Model;
-using YamlDotNet.Core.Events;
-using YamlDotNet.Core;
 using k8s.Models;
-using k8s;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace IngressFleet.Core.Manifests;
 

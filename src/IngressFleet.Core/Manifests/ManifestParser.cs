@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using IngressFleet.Core.Model;
-using YamlDotNet.Core.Events;
-using YamlDotNet.Core;
-using k8s.Models;
 using k8s;
+using k8s.Models;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace IngressFleet.Core.Manifests;
 

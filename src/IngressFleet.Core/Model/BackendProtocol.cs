@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Core.Model;
 
 /// <summary>How requests reach a backend's pods.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Core.Model;
 
 /// <summary>A change published on the config stream: it turns <see cref="PreviousVersion"/> into <see cref="Version"/>.</summary>

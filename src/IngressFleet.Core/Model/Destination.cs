@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Core.Model;
 
 /// <summary>One ready endpoint of a backend: an address (IP or DNS name) and a port.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Core.Model;
 
 /// <summary>What one silo saw of one destination since its last report.</summary>

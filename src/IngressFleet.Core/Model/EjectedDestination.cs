@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Core.Model;
 
 /// <summary>A destination that takes no new requests, why, since when, until when, and who decided it.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Core.Model;
 
 /// <summary>One backend's new health, turning <see cref="PreviousVersion"/> into <see cref="Version"/>.</summary>

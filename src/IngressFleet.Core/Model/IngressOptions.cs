@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Core.Model;
 
 /// <summary>Per-Ingress behaviour set by annotations.</summary>

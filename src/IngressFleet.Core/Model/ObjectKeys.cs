@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Core.Model;
 
 public static class ObjectKeys

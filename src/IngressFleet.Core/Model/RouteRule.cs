@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Core.Model;
 
 /// <summary>One path of one rule of an Ingress, validated. <see cref="Host"/> is null for "any host".</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using IngressFleet.Core.Model;
 
 namespace IngressFleet.Core.Routing;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using IngressFleet.Core.Model;
 using k8s.Models;

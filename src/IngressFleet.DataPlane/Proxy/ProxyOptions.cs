@@ -50,10 +50,5 @@ public sealed class ProxyOptions : IValidatableObject
         {
             yield return new ValidationResult($"ListenAddress \"{ListenAddress}\" is not an IP address", [nameof(ListenAddress)]);
         }
-
-        if (HttpsPort == HttpPort)
-        {
-            yield return new ValidationResult("HttpPort and HttpsPort must differ", [nameof(HttpsPort)]);
-        }
     }
 }

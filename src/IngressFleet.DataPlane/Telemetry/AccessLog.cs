@@ -1,10 +1,8 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
 using IngressFleet.Core.Logging;
-using IngressFleet.Core.Routing;
 using Microsoft.Extensions.Options;
 
 namespace IngressFleet.DataPlane.Telemetry;

@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
 using System.Threading.Channels;
 
 namespace IngressFleet.DataPlane.Telemetry;

@@ -1,5 +1,5 @@
-using System.Diagnostics.Metrics;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using IngressFleet.Core.Telemetry;
 using IngressFleet.DataPlane.Admission;
 using IngressFleet.DataPlane.State;

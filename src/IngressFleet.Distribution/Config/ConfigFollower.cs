@@ -1,22 +1,21 @@
-using System.Diagnostics.Metrics;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using IngressFleet.Core.Model;
 using IngressFleet.Core.Telemetry;
 using IngressFleet.DataPlane.State;
 using IngressFleet.Distribution.Following;
 using IngressFleet.Grains.Contracts.Config;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace IngressFleet.Distribution.Config;
 
 /// <summary>
-/// Keeps this silo's <see cref="ConfigInForce"/> on the control plane's config version with a
-/// <see cref="VersionedFollower{TDelta, TSnapshot}"/>, and remembers the control plane's last status for readiness.
+/// Keeps this silo's <see cref="ConfigInForce"/> on the control plane's config version, and remembers the
+/// control plane's last status for readiness. Each applied delta is a span in its commit's trace and a
+/// propagation-lag measurement.
 /// </summary>
-internal sealed class ConfigFollower : BackgroundService, IVersionedFeed<ConfigDelta, RoutingConfig>, IVersionedTarget<ConfigDelta, RoutingConfig>
+internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfig>
 {
     private readonly IClusterClient _client;
     private readonly ConfigInForce _inForce;
@@ -26,19 +25,16 @@ internal sealed class ConfigFollower : BackgroundService, IVersionedFeed<ConfigD
     private volatile ControlPlaneStatus? _lastStatus;
 
     public ConfigFollower(IClusterClient client, ConfigInForce inForce, ILocalSiloDetails silo, IOptions<DistributionOptions> options, TimeProvider time, IMeterFactory meters, ILogger<ConfigFollower> logger)
+        : base(
+            "config",
+            new FollowerTiming(options.Value.AntiEntropyInterval, options.Value.CatchUpInterval, options.Value.FollowerRetryMaxDelay, options.Value.UnsubscribeTimeout),
+            time,
+            logger)
     {
         _client = client;
         _inForce = inForce;
         _silo = silo;
         _time = time;
-        var settings = options.Value;
-        Follower = new VersionedFollower<ConfigDelta, RoutingConfig>(
-            "config",
-            this,
-            this,
-            new FollowerTiming(settings.AntiEntropyInterval, settings.CatchUpInterval, settings.FollowerRetryMaxDelay, settings.UnsubscribeTimeout),
-            time,
-            logger);
         var meter = meters.Create(FleetTelemetry.Name);
         _propagationLag = meter.CreateHistogram<double>(
             "ingressfleet.config.propagation_lag",
@@ -47,8 +43,6 @@ internal sealed class ConfigFollower : BackgroundService, IVersionedFeed<ConfigD
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         meter.CreateObservableGauge("ingressfleet.config.control_plane_version", () => Follower.KnownVersion, "{version}", "The newest config version this silo knows the control plane has.");
     }
-
-    public VersionedFollower<ConfigDelta, RoutingConfig> Follower { get; }
 
     /// <summary>The control plane's status as last seen, or null before the first check.</summary>
     public ControlPlaneStatus? LastStatus => _lastStatus;
@@ -60,41 +54,29 @@ internal sealed class ConfigFollower : BackgroundService, IVersionedFeed<ConfigD
     /// </summary>
     public bool IsCurrent => _lastStatus is { SourceSynced: true } status && Follower.IsCurrent && _inForce.Current.Version >= status.Version;
 
-    long IVersionedTarget<ConfigDelta, RoutingConfig>.Version => _inForce.Current.Version;
+    public override long Version => _inForce.Current.Version;
 
-    bool IVersionedTarget<ConfigDelta, RoutingConfig>.FollowsOlderVersions => false;
+    public override bool FollowsOlderVersions => false;
 
     private IConfigGrain Grain => _client.GetGrain<IConfigGrain>(ControlPlaneNames.FleetKey);
 
-    public override void Dispose()
-    {
-        Follower.Dispose();
-        base.Dispose();
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await Follower.UnsubscribeAsync(cancellationToken);
-    }
-
-    Task<IAsyncDisposable> IVersionedFeed<ConfigDelta, RoutingConfig>.SubscribeAsync(Func<ConfigDelta, Task> onDelta) =>
+    public override Task<IAsyncDisposable> SubscribeAsync(Func<ConfigDelta, Task> onDelta) =>
         StreamFeed.SubscribeAsync(_client, ControlPlaneNames.ProviderName, ControlPlaneNames.Id, onDelta);
 
-    async Task<long> IVersionedFeed<ConfigDelta, RoutingConfig>.GetVersionAsync()
+    public override async Task<long> GetVersionAsync()
     {
         var status = await Grain.GetStatusAsync();
         _lastStatus = status;
         return status.Version;
     }
 
-    Task<RoutingConfig> IVersionedFeed<ConfigDelta, RoutingConfig>.GetSnapshotAsync() => Grain.GetSnapshotAsync();
+    public override Task<RoutingConfig> GetSnapshotAsync() => Grain.GetSnapshotAsync();
 
-    long IVersionedTarget<ConfigDelta, RoutingConfig>.VersionOf(ConfigDelta delta) => delta.Version;
+    public override long VersionOf(ConfigDelta delta) => delta.Version;
 
-    long IVersionedTarget<ConfigDelta, RoutingConfig>.VersionOf(RoutingConfig snapshot) => snapshot.Version;
+    public override long VersionOf(RoutingConfig snapshot) => snapshot.Version;
 
-    bool IVersionedTarget<ConfigDelta, RoutingConfig>.TryApply(ConfigDelta delta)
+    public override bool TryApply(ConfigDelta delta)
     {
         if (_inForce.Current.Config.TryApply(delta) is not { } next)
         {
@@ -105,10 +87,10 @@ internal sealed class ConfigFollower : BackgroundService, IVersionedFeed<ConfigD
         return true;
     }
 
-    void IVersionedTarget<ConfigDelta, RoutingConfig>.Apply(RoutingConfig snapshot) => _inForce.Apply(snapshot, change: null);
+    public override void Apply(RoutingConfig snapshot) => _inForce.Apply(snapshot, change: null);
 
     /// <summary>A span in the commit's trace, when the commit was traced.</summary>
-    IDisposable? IVersionedTarget<ConfigDelta, RoutingConfig>.Handling(ConfigDelta delta)
+    public override IDisposable? Handling(ConfigDelta delta)
     {
         if (delta.TraceParent is null || !ActivityContext.TryParse(delta.TraceParent, null, isRemote: true, out var parent))
         {
@@ -122,7 +104,7 @@ internal sealed class ConfigFollower : BackgroundService, IVersionedFeed<ConfigD
         return activity;
     }
 
-    void IVersionedTarget<ConfigDelta, RoutingConfig>.Handled(ConfigDelta delta, DeltaOutcome outcome, TimeSpan elapsed, IDisposable? handling)
+    public override void Handled(ConfigDelta delta, DeltaOutcome outcome, TimeSpan elapsed, IDisposable? handling)
     {
         (handling as Activity)?.SetTag("ingressfleet.config.outcome", outcome.ToString());
         if (outcome != DeltaOutcome.Ignored && delta.CommittedAt != default)
@@ -135,5 +117,6 @@ internal sealed class ConfigFollower : BackgroundService, IVersionedFeed<ConfigD
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Follower.RunAsync(stoppingToken);
+    public override void Failed(ConfigDelta delta, Exception exception, IDisposable? handling) =>
+        (handling as Activity)?.SetStatus(ActivityStatusCode.Error, exception.Message);
 }

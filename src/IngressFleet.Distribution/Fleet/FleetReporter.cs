@@ -3,7 +3,6 @@ using IngressFleet.DataPlane.State;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Fleet;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace IngressFleet.Distribution.Fleet;
 

@@ -30,4 +30,9 @@ public interface IVersionedTarget<TDelta, TSnapshot>
     void Handled(TDelta delta, DeltaOutcome outcome, TimeSpan elapsed, IDisposable? handling)
     {
     }
+
+    /// <summary>Called when handling a delta threw; the served version stays until the next check.</summary>
+    void Failed(TDelta delta, Exception exception, IDisposable? handling)
+    {
+    }
 }

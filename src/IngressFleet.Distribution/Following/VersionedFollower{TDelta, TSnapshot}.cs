@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using IngressFleet.Core.Logging;
-using Microsoft.Extensions.Logging;
 
 namespace IngressFleet.Distribution.Following;
 
@@ -45,7 +44,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
     public long KnownVersion => Interlocked.Read(ref _knownVersion);
 
     /// <summary>True once a snapshot was applied and the target serves the newest version known.</summary>
-    public bool IsCurrent => _synced && (_target.FollowsOlderVersions ? _target.Version == KnownVersion : _target.Version >= KnownVersion);
+    public bool IsCurrent => _synced && !Supersedes(KnownVersion);
 
     /// <summary>Subscribes, fetches the snapshot, then applies deltas and checks the version until <paramref name="stoppingToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -100,11 +99,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
 
             if (_target.TryApply(delta))
             {
-                if (_target.FollowsOlderVersions)
-                {
-                    Interlocked.Exchange(ref _knownVersion, version);
-                }
-
+                Observe(version);
                 return DeltaOutcome.Applied;
             }
 
@@ -158,22 +153,17 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
     {
         var snapshot = await _feed.GetSnapshotAsync();
         var version = _target.VersionOf(snapshot);
-        if (_target.FollowsOlderVersions)
-        {
-            Interlocked.Exchange(ref _knownVersion, version);
-        }
-        else
-        {
-            Observe(version);
-        }
-
-        if (_target.FollowsOlderVersions ? version != _target.Version : version > _target.Version)
+        Observe(version);
+        if (Supersedes(version))
         {
             _target.Apply(snapshot);
         }
 
         _synced = true;
     }
+
+    /// <summary>Whether the control plane at <paramref name="version"/> is ahead of what the target serves.</summary>
+    private bool Supersedes(long version) => _target.FollowsOlderVersions ? version != _target.Version : version > _target.Version;
 
     /// <summary>Raises the known version (or, for a target that follows older versions, sets it).</summary>
     private void Observe(long version)
@@ -208,7 +198,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
             {
                 // The periodic check fetches the snapshot later; the last applied version keeps serving.
                 Log.ApplyFailed(_logger, _name, _target.VersionOf(delta), e);
-                (handling as Activity)?.SetStatus(ActivityStatusCode.Error, e.Message);
+                _target.Failed(delta, e, handling);
             }
             finally
             {

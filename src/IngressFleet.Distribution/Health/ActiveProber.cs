@@ -1,11 +1,9 @@
-using System.Net;
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
 using IngressFleet.DataPlane.State;
 using IngressFleet.Grains.Contracts.Backends;
 using IngressFleet.Grains.Contracts.Health;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace IngressFleet.Distribution.Health;
 

@@ -6,7 +6,6 @@ using IngressFleet.DataPlane.Health;
 using IngressFleet.Grains.Contracts.Backends;
 using IngressFleet.Grains.Contracts.Health;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace IngressFleet.Distribution.Health;
 

@@ -1,10 +1,8 @@
 using IngressFleet.Core.Logging;
 using IngressFleet.DataPlane.Admission;
 using IngressFleet.Grains.Contracts.Limits;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace IngressFleet.Distribution.Limits;
 

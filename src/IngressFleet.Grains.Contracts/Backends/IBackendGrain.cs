@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using IngressFleet.Core.Model;
 using IngressFleet.Grains.Contracts.Config;
-using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
 namespace IngressFleet.Grains.Contracts.Backends;

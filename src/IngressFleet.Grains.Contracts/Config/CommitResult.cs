@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace IngressFleet.Grains.Contracts.Config;
 
 /// <summary>The outcome of a commit.</summary>

@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-
 namespace IngressFleet.Grains.Contracts.Config;
 
 /// <summary>Names of the stream on which the config grain publishes every version's delta.</summary>

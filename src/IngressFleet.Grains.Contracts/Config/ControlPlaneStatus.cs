@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace IngressFleet.Grains.Contracts.Config;
 
 /// <summary>The control plane's state in brief, for version checks and the fleet view.</summary>

@@ -1,6 +1,5 @@
 using IngressFleet.Core.Model;
 using IngressFleet.Grains.Contracts.Config;
-using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
 namespace IngressFleet.Grains.Contracts.Health;

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Grains.Contracts.Limits;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Grains.Contracts.Limits;
 
 /// <summary>One silo's holding of a limit, for the admin API.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Grains.Contracts.Limits;
 
 /// <summary>Permits a silo may use until <see cref="Duration"/> after it asked; it must stop using them then unless renewed.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Grains.Contracts.Limits;
 
 /// <summary>A silo's share of a fleet-wide rate: its own token bucket's rate and size, valid for <see cref="Duration"/>.</summary>

@@ -5,9 +5,7 @@ using IngressFleet.Grains.Config;
 using IngressFleet.Grains.Contracts.Backends;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Health;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace IngressFleet.Grains.Backends;
 

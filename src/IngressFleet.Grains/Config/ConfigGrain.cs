@@ -1,11 +1,9 @@
-using System.Collections.Immutable;
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
 using IngressFleet.Grains.Contracts.Backends;
 using IngressFleet.Grains.Contracts.Certificates;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Ingresses;
-using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
 namespace IngressFleet.Grains.Config;
@@ -29,7 +27,7 @@ internal sealed partial class ConfigGrain(
 
     // What status reads see: replaced in one write, only after the state it describes is stored, so an
     // interleaved read never pairs a synced source with a version that is not yet the current one.
-    private ControlPlaneStatus? _status;
+    private ControlPlaneStatus _status = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +67,7 @@ internal sealed partial class ConfigGrain(
             if (!state.SourceSynced || sourceTerm != state.SourceTerm)
             {
                 await WriteAsync(ConfigIndex.Of(state.Version, sourceTerm, _current));
+                _status = Status(index.State);
             }
 
             return new CommitResult(true, _current.Version);
@@ -111,7 +110,7 @@ internal sealed partial class ConfigGrain(
 
     public Task<RoutingConfig> GetSnapshotAsync() => Task.FromResult(_current);
 
-    public Task<ControlPlaneStatus> GetStatusAsync() => Task.FromResult(_status ??= Status(index.State));
+    public Task<ControlPlaneStatus> GetStatusAsync() => Task.FromResult(_status);
 
     private ControlPlaneStatus Status(ConfigIndex state) => new(state.Version, state.SourceSynced, state.SourceTerm, RuntimeIdentity);
 
@@ -128,11 +127,6 @@ internal sealed partial class ConfigGrain(
         {
             index.State = previous;
             throw;
-        }
-
-        if (next.Version == _current.Version)
-        {
-            _status = Status(next);
         }
     }
 

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using IngressFleet.Core.Model;
-using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
 namespace IngressFleet.Grains.Config;

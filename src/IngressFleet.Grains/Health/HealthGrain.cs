@@ -2,7 +2,6 @@ using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Health;
-using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
 namespace IngressFleet.Grains.Health;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Limits;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace IngressFleet.Grains.Limits;
 
 /// <summary>What a limit grain persists: until when leases it granted may still be in use.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json.Serialization;
 using System.Text.Json;
-using IngressFleet.Core.Model;
+using System.Text.Json.Serialization;
 using IngressFleet.Core.Translation;
 using IngressFleet.DataPlane.Admission;
 using IngressFleet.DataPlane.State;
@@ -11,7 +10,6 @@ using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Fleet;
 using IngressFleet.Grains.Contracts.Limits;
 using IngressFleet.Grains.Contracts.SourceLeases;
-using OpenTelemetry.Metrics;
 using Orleans.Runtime;
 
 namespace IngressFleet.Host.Admin;

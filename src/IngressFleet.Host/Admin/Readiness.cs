@@ -1,7 +1,6 @@
 using IngressFleet.DataPlane.Proxy;
 using IngressFleet.DataPlane.State;
 using IngressFleet.Distribution.Config;
-using Orleans.Runtime;
 
 namespace IngressFleet.Host.Admin;
 

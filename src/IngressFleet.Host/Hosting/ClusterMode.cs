@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace IngressFleet.Host.Hosting;
 
 /// <summary>How silos form a fleet.</summary>

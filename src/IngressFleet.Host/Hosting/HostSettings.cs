@@ -15,25 +15,17 @@ namespace IngressFleet.Host.Hosting;
 
 /// <summary>
 /// Every feature's options, read from one flat configuration section (<c>IngressFleet</c>: command line
-/// <c>--http-port</c>, environment <c>IngressFleet__HttpPort</c>, appsettings) and validated together at start,
+/// <c>--http-port</c>, environment <c>IngressFleet__HttpPort</c>, appsettings) and validated once, together,
 /// before anything listens. Each feature's type lives with the feature; this is the one place that knows them all.
 /// </summary>
-public sealed record HostSettings(
-    FleetOptions Fleet,
-    ProxyOptions Proxy,
-    AdminOptions Admin,
-    SourceOptions Sources,
-    TranslationOptions Translation,
-    DistributionOptions Distribution,
-    HealthOptions Health,
-    LimitOptions Limits,
-    AccessLogOptions AccessLog,
-    TelemetryOptions Telemetry,
-    ShutdownOptions Shutdown,
-    DemoOptions Demo)
+public sealed class HostSettings
 {
     /// <summary>The configuration section every option is read from.</summary>
     public const string Section = "IngressFleet";
+
+    private readonly IReadOnlyDictionary<Type, object> _options;
+
+    private HostSettings(IReadOnlyDictionary<Type, object> options) => _options = options;
 
     /// <summary>Every options type, in the order the documentation lists them.</summary>
     public static IReadOnlyList<Type> OptionsTypes { get; } =
@@ -43,36 +35,63 @@ public sealed record HostSettings(
         typeof(ShutdownOptions), typeof(DemoOptions),
     ];
 
+    public FleetOptions Fleet => Get<FleetOptions>();
+
+    public ProxyOptions Proxy => Get<ProxyOptions>();
+
+    public AdminOptions Admin => Get<AdminOptions>();
+
+    public SourceOptions Sources => Get<SourceOptions>();
+
+    public TranslationOptions Translation => Get<TranslationOptions>();
+
+    public TelemetryOptions Telemetry => Get<TelemetryOptions>();
+
+    public ShutdownOptions Shutdown => Get<ShutdownOptions>();
+
+    public DemoOptions Demo => Get<DemoOptions>();
+
     /// <summary>Reads and validates every feature's options; throws <see cref="OptionsValidationException"/> listing every problem.</summary>
     public static HostSettings Read(IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        var settings = new HostSettings(
-            Get<FleetOptions>(section), Get<ProxyOptions>(section), Get<AdminOptions>(section), Get<SourceOptions>(section),
-            Get<TranslationOptions>(section), Get<DistributionOptions>(section), Get<HealthOptions>(section), Get<LimitOptions>(section),
-            Get<AccessLogOptions>(section), Get<TelemetryOptions>(section), Get<ShutdownOptions>(section), Get<DemoOptions>(section));
-        var errors = settings.All().SelectMany(Errors).Concat(settings.CrossChecks()).ToList();
+        var errors = new List<string>();
+        var options = new Dictionary<Type, object>();
+        foreach (var type in OptionsTypes)
+        {
+            try
+            {
+                options[type] = section.Get(type) ?? Activator.CreateInstance(type)!;
+            }
+            catch (InvalidOperationException e)
+            {
+                // A value of the wrong form (a port that is not a number, a duration that is not one): the binder's
+                // message names the key and the value.
+                errors.Add(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(Section, typeof(HostSettings), errors);
+        }
+
+        var settings = new HostSettings(options);
+        errors.AddRange(options.Values.SelectMany(Errors).Concat(settings.CrossChecks()));
         return errors.Count == 0 ? settings : throw new OptionsValidationException(Section, typeof(HostSettings), errors);
     }
 
-    /// <summary>Binds every feature's options from <paramref name="section"/> for injection, validated again at start.</summary>
-    public static void Register(IServiceCollection services, IConfigurationSection section)
-    {
-        Add<FleetOptions>(services, section);
-        Add<ProxyOptions>(services, section);
-        Add<AdminOptions>(services, section);
-        Add<SourceOptions>(services, section);
-        Add<TranslationOptions>(services, section);
-        Add<DistributionOptions>(services, section);
-        Add<HealthOptions>(services, section);
-        Add<LimitOptions>(services, section);
-        Add<AccessLogOptions>(services, section);
-        Add<TelemetryOptions>(services, section);
-        Add<ShutdownOptions>(services, section);
-        Add<DemoOptions>(services, section);
-    }
+    public T Get<T>()
+        where T : class => (T)_options[typeof(T)];
 
-    private IEnumerable<object> All() => [Fleet, Proxy, Admin, Sources, Translation, Distribution, Health, Limits, AccessLog, Telemetry, Shutdown, Demo];
+    /// <summary>Makes the validated options injectable as <see cref="IOptions{TOptions}"/>: the instances read here, not bound again.</summary>
+    public void Register(IServiceCollection services)
+    {
+        foreach (var (type, value) in _options)
+        {
+            services.AddSingleton(typeof(IOptions<>).MakeGenericType(type), Activator.CreateInstance(typeof(OptionsWrapper<>).MakeGenericType(type), value)!);
+        }
+    }
 
     private IEnumerable<string> CrossChecks()
     {
@@ -83,17 +102,10 @@ public sealed record HostSettings(
         }
     }
 
-    private static T Get<T>(IConfigurationSection section)
-        where T : class, new() => section.Get<T>() ?? new T();
-
     private static IEnumerable<string> Errors(object options)
     {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
         return results.Select(r => r.ErrorMessage ?? $"invalid {options.GetType().Name}");
     }
-
-    private static void Add<T>(IServiceCollection services, IConfigurationSection section)
-        where T : class =>
-        services.AddOptions<T>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
 }

@@ -1,11 +1,11 @@
 using IngressFleet.DataPlane;
 using IngressFleet.DataPlane.Proxy;
 using IngressFleet.Distribution;
-using IngressFleet.Sources;
 using IngressFleet.Distribution.Fleet;
 using IngressFleet.Host.Admin;
 using IngressFleet.Host.Demo;
 using IngressFleet.Host.Telemetry;
+using IngressFleet.Sources;
 
 namespace IngressFleet.Host.Hosting;
 
@@ -23,7 +23,7 @@ public static class IngressFleetHost
         var section = builder.Configuration.GetSection(HostSettings.Section);
         DemoSetup.ApplyDefaults(section);
         var settings = HostSettings.Read(section);
-        HostSettings.Register(builder.Services, section);
+        settings.Register(builder.Services);
 
         builder.WebHost.ConfigureKestrel(kestrel => Listeners.Configure(kestrel, settings));
         builder.UseOrleans(silo => SiloSetup.Configure(silo, settings.Fleet));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using IngressFleet.Core.Telemetry;
 using OpenTelemetry.Trace;
 

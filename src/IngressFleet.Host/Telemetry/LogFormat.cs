@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace IngressFleet.Host.Telemetry;
 
 /// <summary>How the application log is written.</summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace IngressFleet.Host.Telemetry;
 
 /// <summary>The OTLP exporter's transport.</summary>

@@ -1,10 +1,10 @@
 using IngressFleet.Core.Telemetry;
 using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using OpenTelemetry;
 
 namespace IngressFleet.Host.Telemetry;
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using IngressFleet.Core.Telemetry;
-using OpenTelemetry.Trace;
 
 namespace IngressFleet.Host.Telemetry;
 

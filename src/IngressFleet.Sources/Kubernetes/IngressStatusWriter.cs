@@ -1,11 +1,10 @@
 using System.Net;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
 using IngressFleet.Core.Translation;
 using IngressFleet.Sources.Publishing;
-using k8s.Models;
 
 namespace IngressFleet.Sources.Kubernetes;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using k8s;
 
 namespace IngressFleet.Sources.Kubernetes;

@@ -1,5 +1,4 @@
 using System.Net;
-using k8s;
 
 namespace IngressFleet.Sources.Kubernetes;
 

@@ -1,8 +1,8 @@
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Translation;
 using IngressFleet.Sources.Publishing;
-using Microsoft.Extensions.Options;
 using k8s.Models;
+using Microsoft.Extensions.Options;
 
 namespace IngressFleet.Sources.Kubernetes;
 
@@ -36,7 +36,7 @@ internal sealed partial class KubernetesSource(
         using var api = new KubernetesApi(KubernetesApi.Configuration(settings.Kubeconfig));
         Log.Starting(_logger, api.Server, Description);
         var namespaces = settings.WatchedNamespaces;
-        var reflectorLogger = loggers.CreateLogger("IngressFleet.Sources.Kubernetes.Reflector");
+        var reflectorLogger = loggers.CreateLogger($"{typeof(KubernetesSource).Namespace}.Reflector");
         Reflector<TObject> Mirror<TObject>(string path, string? fieldSelector = null)
             where TObject : class, k8s.IKubernetesObject<V1ObjectMeta> =>
             new(api, path, fieldSelector, () => _changed.Release(), time, reflectorLogger) { WatchTimeout = settings.WatchTimeout };

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text.Json;
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
-using k8s.Models;
 using k8s;
+using k8s.Models;
 
 namespace IngressFleet.Sources.Kubernetes;
 

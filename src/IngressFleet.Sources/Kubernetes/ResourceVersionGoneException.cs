@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using k8s.Models;
 using k8s;
+using k8s.Models;
 
 namespace IngressFleet.Sources.Kubernetes;
 

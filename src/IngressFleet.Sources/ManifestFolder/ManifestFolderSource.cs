@@ -4,8 +4,8 @@ using IngressFleet.Core.Manifests;
 using IngressFleet.Core.Model;
 using IngressFleet.Core.Translation;
 using IngressFleet.Sources.Publishing;
-using Microsoft.Extensions.Options;
 using k8s.Models;
+using Microsoft.Extensions.Options;
 
 namespace IngressFleet.Sources.ManifestFolder;
 

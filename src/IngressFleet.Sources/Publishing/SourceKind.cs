@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace IngressFleet.Sources.Publishing;
 
 /// <summary>Where a fleet's Kubernetes objects come from.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace IngressFleet.Sources.Publishing;
 
 /// <summary>This silo's source term is over: another silo holds the source lease and has committed.</summary>

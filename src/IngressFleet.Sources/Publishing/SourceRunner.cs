@@ -3,7 +3,6 @@ using IngressFleet.Core.Translation;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.SourceLeases;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace IngressFleet.Sources.Publishing;
 

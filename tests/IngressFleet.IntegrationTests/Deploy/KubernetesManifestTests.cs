@@ -1,14 +1,12 @@
-using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using IngressFleet.Core.Translation;
 using IngressFleet.Host.Admin;
 using IngressFleet.Host.Hosting;
 using IngressFleet.Sources.Publishing;
-using IngressFleet.Tests.Fixtures;
-using Microsoft.Extensions.Configuration;
-using k8s.Models;
 using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Configuration;
 
 namespace IngressFleet.Tests.Deploy;
 

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using k8s;
 
 namespace IngressFleet.Tests.Fixtures;
 

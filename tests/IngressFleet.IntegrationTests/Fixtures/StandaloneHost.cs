@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using IngressFleet.Host.Hosting;
-using Microsoft.AspNetCore.Builder;
 using k8s;
+using Microsoft.AspNetCore.Builder;
 
 namespace IngressFleet.Tests.Fixtures;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;
-using Xunit.Abstractions;
 using k8s;
+using Xunit.Abstractions;
 
 namespace IngressFleet.Tests.Integration;
 

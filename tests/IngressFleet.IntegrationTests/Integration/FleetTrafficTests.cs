@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
-using IngressFleet.Core.Model;
 using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;
-using Xunit.Abstractions;
 using k8s;
+using Xunit.Abstractions;
 
 namespace IngressFleet.Tests.Integration;
 

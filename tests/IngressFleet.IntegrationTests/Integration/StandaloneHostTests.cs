@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;

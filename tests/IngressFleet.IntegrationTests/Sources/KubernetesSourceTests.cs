@@ -2,9 +2,9 @@ using System.Diagnostics;
 using IngressFleet.DataPlane.State;
 using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;
+using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
-using k8s.Models;
 
 namespace IngressFleet.Tests.Sources;
 

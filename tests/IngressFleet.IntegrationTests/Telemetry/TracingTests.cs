@@ -4,8 +4,8 @@ using System.Net;
 using System.Text.Json;
 using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;
-using Xunit.Abstractions;
 using k8s;
+using Xunit.Abstractions;
 
 namespace IngressFleet.Tests.Telemetry;
 

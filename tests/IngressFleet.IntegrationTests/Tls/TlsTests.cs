@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using IngressFleet.Host.Demo;

@@ -1,6 +1,5 @@
 using System.Text;
 using IngressFleet.Core.Manifests;
-using IngressFleet.Tests.Fixtures;
 using k8s.Models;
 
 namespace IngressFleet.Tests.Core.Manifests;
