@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace IngressFleet.Grains.Backends;
 
+/// <inheritdoc cref="IBackendGrain"/>
 internal sealed partial class BackendGrain(
     [PersistentState("backend", ControlPlaneNames.StorageName)] IPersistentState<ConfigItemState<BackendEndpoints>> state,
     TimeProvider time,
@@ -18,11 +19,7 @@ internal sealed partial class BackendGrain(
     ILogger<BackendGrain> logger)
     : ConfigItemGrain<BackendEndpoints>(state), IBackendGrain
 {
-    private const int Buckets = 10;
-
-    private readonly Dictionary<string, Outcomes> _outcomes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Ejection> _ejected = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _probeStreak = new(StringComparer.Ordinal);
+    private readonly DestinationHealthJudge _judge = new(options.Value);
     private string? _prober;
     private BackendHealth? _published;
     private IGrainTimer? _timer;
@@ -48,32 +45,11 @@ internal sealed partial class BackendGrain(
     public async Task ReportAsync(string reporter, ImmutableArray<DestinationOutcome> outcomes)
     {
         var now = time.GetUtcNow();
-        var bucket = Bucket(now);
         foreach (var outcome in outcomes)
         {
-            if (!_outcomes.TryGetValue(outcome.Destination, out var window))
+            if (_judge.Report(reporter, outcome, now) is { } reason)
             {
-                _outcomes[outcome.Destination] = window = new Outcomes();
-            }
-
-            window.Add(bucket, outcome.Successes, outcome.Failures);
-            var (successes, failures) = window.Sum(bucket);
-            if (_ejected.ContainsKey(outcome.Destination))
-            {
-                continue;
-            }
-
-            // A report of nothing but failures is a dead destination (connection refused, timeouts): no need to
-            // wait for the window's older successes to be outweighed.
-            if (outcome.Failures >= options.Value.PassiveHealthMinimumFailures && outcome.Successes == 0)
-            {
-                Eject(outcome.Destination, $"{outcome.Failures} requests in a row failed (reported by {reporter})", now);
-                window.Clear();
-            }
-            else if (failures >= options.Value.PassiveHealthMinimumFailures && failures >= options.Value.PassiveHealthFailureRatio * (successes + failures))
-            {
-                Eject(outcome.Destination, $"{failures} of {successes + failures} requests failed in the last {options.Value.PassiveHealthWindow.TotalSeconds:0} s (reported by {reporter} and others)", now);
-                window.Clear();
+                Log.Ejected(logger, this.GetPrimaryKeyString(), outcome.Destination, reason);
             }
         }
 
@@ -87,17 +63,14 @@ internal sealed partial class BackendGrain(
             return;
         }
 
-        var streak = _probeStreak.GetValueOrDefault(destination);
-        streak = healthy ? Math.Max(streak, 0) + 1 : Math.Min(streak, 0) - 1;
-        _probeStreak[destination] = streak;
-        var now = time.GetUtcNow();
-        if (healthy && streak >= check.HealthyThreshold && _ejected.Remove(destination))
+        switch (_judge.Probe(reporter, destination, healthy, check, time.GetUtcNow()))
         {
-            Log.Returned(logger, this.GetPrimaryKeyString(), destination, $"{streak} probes in a row passed");
-        }
-        else if (!healthy && -streak >= check.UnhealthyThreshold && !_ejected.ContainsKey(destination))
-        {
-            Eject(destination, $"{-streak} probes of {check.Path} in a row failed (probed by {reporter})", now, untilProbePasses: true);
+            case (true, var reason):
+                Log.Ejected(logger, this.GetPrimaryKeyString(), destination, reason);
+                break;
+            case (false, var reason):
+                Log.Returned(logger, this.GetPrimaryKeyString(), destination, reason);
+                break;
         }
 
         await PublishAsync();
@@ -109,20 +82,12 @@ internal sealed partial class BackendGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        foreach (var (destination, ejection) in _ejected.Where(e => e.Value.Until is { } until && until <= now).ToList())
+        foreach (var destination in _judge.Reactivate(time.GetUtcNow()))
         {
-            _ejected.Remove(destination);
             Log.Returned(logger, this.GetPrimaryKeyString(), destination, "its reactivation period ended");
         }
 
         await PublishAsync();
-    }
-
-    private void Eject(string destination, string reason, DateTimeOffset now, bool untilProbePasses = false)
-    {
-        _ejected[destination] = new Ejection(reason, now, untilProbePasses ? null : now + options.Value.EjectionReactivationPeriod);
-        Log.Ejected(logger, this.GetPrimaryKeyString(), destination, reason);
     }
 
     /// <summary>Hands the current view to the fleet's health grain when it changed.</summary>
@@ -163,53 +128,7 @@ internal sealed partial class BackendGrain(
     private BackendHealth Health()
     {
         var destinations = Current?.Destinations.Select(d => d.ToString()).ToHashSet(StringComparer.Ordinal) ?? [];
-        var decidedBy = silo.Name;
-        return new BackendHealth(
-            this.GetPrimaryKeyString(),
-            [.. _ejected.Where(e => destinations.Contains(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal)
-                .Select(e => new EjectedDestination(e.Key, e.Value.Reason, e.Value.Since, e.Value.Until, decidedBy))],
-            _prober);
-    }
-
-    private long Bucket(DateTimeOffset now) => now.ToUnixTimeMilliseconds() / Math.Max(1, (long)(options.Value.PassiveHealthWindow.TotalMilliseconds / Buckets));
-
-    private sealed record Ejection(string Reason, DateTimeOffset Since, DateTimeOffset? Until);
-
-    /// <summary>Outcomes in a ring of <see cref="Buckets"/> time buckets covering the window.</summary>
-    private sealed class Outcomes
-    {
-        private readonly long[] _bucket = new long[Buckets];
-        private readonly int[] _successes = new int[Buckets];
-        private readonly int[] _failures = new int[Buckets];
-
-        public void Add(long bucket, int successes, int failures)
-        {
-            var i = (int)(bucket % Buckets);
-            if (_bucket[i] != bucket)
-            {
-                (_bucket[i], _successes[i], _failures[i]) = (bucket, 0, 0);
-            }
-
-            _successes[i] += successes;
-            _failures[i] += failures;
-        }
-
-        public (int Successes, int Failures) Sum(long now)
-        {
-            var (s, f) = (0, 0);
-            for (var i = 0; i < Buckets; i++)
-            {
-                if (now - _bucket[i] < Buckets)
-                {
-                    s += _successes[i];
-                    f += _failures[i];
-                }
-            }
-
-            return (s, f);
-        }
-
-        public void Clear() => Array.Clear(_bucket);
+        return new BackendHealth(this.GetPrimaryKeyString(), [.. _judge.Ejected(destinations, silo.Name)], _prober);
     }
 
     private static partial class Log

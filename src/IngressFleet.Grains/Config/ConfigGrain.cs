@@ -56,7 +56,7 @@ internal sealed partial class ConfigGrain(
     {
         ArgumentNullException.ThrowIfNull(change);
         var state = index.State;
-        if (sourceTerm < state.SourceTerm)
+        if (state.Fences(sourceTerm))
         {
             Log.StaleSource(logger, sourceTerm, state.SourceTerm);
             return new CommitResult(false, _current.Version);

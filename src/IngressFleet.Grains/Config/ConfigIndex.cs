@@ -32,4 +32,7 @@ public sealed class ConfigIndex
         Certificates = [.. config.Certificates.Keys],
         Problems = new Dictionary<string, ObjectProblem>(config.Problems, StringComparer.Ordinal),
     };
+
+    /// <summary>Whether a commit from <paramref name="sourceTerm"/> must be refused: a newer term has committed since.</summary>
+    public bool Fences(long sourceTerm) => sourceTerm < SourceTerm;
 }

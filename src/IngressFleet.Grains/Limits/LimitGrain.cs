@@ -10,32 +10,31 @@ internal sealed class LimitGrain(
     IOptions<LimitOptions> options,
     TimeProvider time) : Grain, ILimitGrain
 {
-    private readonly Dictionary<string, Holding> _holdings = new(StringComparer.Ordinal);
-    private DateTimeOffset _grantsOpenAt;
-    private double _limit;
+    private readonly LimitLedger _ledger = new(options.Value.LimitLeaseDuration);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A previous activation (on a silo that died) may have granted leases that silos still use: until
-        // they lapse, only what silos already have in flight is confirmed, so the fleet-wide count cannot
-        // exceed the limit. The holdings themselves are not persisted, only how long they may last.
-        _grantsOpenAt = marker.State.LeasesValidUntil;
+        // A previous activation (on a silo that died) may have granted leases that silos still use. The
+        // holdings themselves are not persisted, only how long they may last.
+        _ledger.GrantsOpenAt = marker.State.LeasesValidUntil;
         return Task.CompletedTask;
     }
 
     public async Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand)
     {
-        var lease = Lease(silo, limit, inUse, need, demand);
+        var lease = _ledger.Lease(silo, limit, inUse, need, demand, time.GetUtcNow());
         await CoverAsync();
         return lease;
     }
 
     public async Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand)
     {
-        var share = Share(silo, requestsPerSecond, burst, demand);
+        var share = _ledger.Share(silo, requestsPerSecond, burst, demand, time.GetUtcNow());
         await CoverAsync();
         return share;
     }
+
+    public Task<LimitView> GetAsync() => Task.FromResult(_ledger.View(this.GetPrimaryKeyString(), time.GetUtcNow()));
 
     /// <summary>Records, at most about once a second, that leases granted now may be used for one lease period.</summary>
     private async Task CoverAsync()
@@ -46,100 +45,5 @@ internal sealed class LimitGrain(
             marker.State.LeasesValidUntil = until + TimeSpan.FromSeconds(1);
             await marker.WriteStateAsync();
         }
-    }
-
-    private PermitLease Lease(string silo, int limit, int inUse, int need, int demand)
-    {
-        var now = time.GetUtcNow();
-        Expire(now);
-        _limit = limit;
-        var holding = _holdings.TryGetValue(silo, out var h) ? h : _holdings[silo] = new Holding();
-        (holding.InUse, holding.Need, holding.Demand, holding.ExpiresAt) = (inUse, Math.Max(need, inUse), Math.Max(demand, Math.Max(need, inUse)), now + options.Value.LimitLeaseDuration);
-
-        int granted;
-        if (now < _grantsOpenAt)
-        {
-            granted = Math.Min(inUse, (int)holding.Granted);
-            granted = Math.Max(granted, Math.Min(inUse, limit - Reserved(silo)));
-        }
-        else
-        {
-            var fair = FairShares(limit)[silo];
-            granted = (int)Math.Min(fair, limit - Reserved(silo));
-        }
-
-        holding.Granted = Math.Max(granted, 0);
-        return new PermitLease((int)holding.Granted, options.Value.LimitLeaseDuration);
-    }
-
-    private RateShare Share(string silo, double requestsPerSecond, int burst, double demand)
-    {
-        var now = time.GetUtcNow();
-        Expire(now);
-        _limit = requestsPerSecond;
-        var holding = _holdings.TryGetValue(silo, out var h) ? h : _holdings[silo] = new Holding();
-        (holding.Demand, holding.ExpiresAt) = (Math.Max(demand, 0.1), now + options.Value.LimitLeaseDuration);
-        var total = _holdings.Values.Sum(x => x.Demand);
-        var share = requestsPerSecond * holding.Demand / total;
-        holding.Granted = share;
-        holding.InUse = demand;
-        return new RateShare(share, Math.Max(1, burst * share / requestsPerSecond), options.Value.LimitLeaseDuration);
-    }
-
-    public Task<LimitView> GetAsync()
-    {
-        Expire(time.GetUtcNow());
-        return Task.FromResult(new LimitView(
-            this.GetPrimaryKeyString(),
-            _limit,
-            [.. _holdings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new LimitHolding(p.Key, p.Value.Granted, p.Value.InUse, p.Value.Demand, p.Value.ExpiresAt))]));
-    }
-
-    private void Expire(DateTimeOffset now)
-    {
-        foreach (var silo in _holdings.Where(p => p.Value.ExpiresAt <= now).Select(p => p.Key).ToList())
-        {
-            _holdings.Remove(silo);
-        }
-    }
-
-    /// <summary>What the other silos hold or still use: the part of the limit not available to <paramref name="silo"/>.</summary>
-    private int Reserved(string silo) =>
-        (int)_holdings.Where(p => p.Key != silo).Sum(p => Math.Max(p.Value.Granted, p.Value.InUse));
-
-    /// <summary>
-    /// Max-min fair shares, in two rounds of water-filling: first what each silo needs now (in flight and
-    /// queued), then headroom from what is left. A silo needing less than an equal part gets what it needs and
-    /// the rest is split among the others; so under skew the busy silo gets most of the limit, every silo with
-    /// waiting requests gets some, and headroom never starves a silo that has requests waiting.
-    /// </summary>
-    private Dictionary<string, double> FairShares(int limit)
-    {
-        var shares = _holdings.Keys.ToDictionary(k => k, _ => 0.0, StringComparer.Ordinal);
-        var remaining = (double)limit;
-        foreach (var cap in new Func<Holding, double>[] { h => h.Need, h => h.Demand })
-        {
-            var open = _holdings.Where(p => cap(p.Value) > shares[p.Key]).OrderBy(p => cap(p.Value) - shares[p.Key]).ToList();
-            while (open.Count > 0 && remaining > 0)
-            {
-                var equal = Math.Max(1, Math.Floor(remaining / open.Count));
-                var (silo, holding) = open[0];
-                var add = Math.Min(Math.Min(cap(holding) - shares[silo], equal), remaining);
-                shares[silo] += add;
-                remaining -= add;
-                open.RemoveAt(0);
-            }
-        }
-
-        return shares;
-    }
-
-    private sealed class Holding
-    {
-        public double Granted;
-        public double InUse;
-        public double Need;
-        public double Demand;
-        public DateTimeOffset ExpiresAt;
     }
 }
