@@ -30,6 +30,7 @@ public static class SourcesServiceCollectionExtensions
             services.AddSingleton<IConfigSource, ManifestFolderSource>();
         }
 
+        services.AddSingleton<SourceInput>();
         services.AddSingleton<SourceRunner>();
         if (options.EffectiveSource is not null)
         {

@@ -14,6 +14,12 @@ public sealed record ManifestLimits
     /// <summary>Most YAML aliases in a file (merge keys expand them). Default 1,000.</summary>
     public int MaxAliases { get; init; } = 1000;
 
+    /// <summary>
+    /// Most nodes that aliases may add to a file once expanded. Default 10,000. A few aliases to large
+    /// anchors multiply (an alias of an alias of ...), so counting aliases alone does not bound the objects built.
+    /// </summary>
+    public int MaxAliasExpansionNodes { get; init; } = 10_000;
+
     /// <summary>Most documents in a file. Default 200,000.</summary>
     public int MaxDocuments { get; init; } = 200_000;
 }

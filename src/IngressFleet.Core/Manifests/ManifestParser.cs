@@ -87,8 +87,29 @@ public static class ManifestParser
         var documents = new List<(int, int, int)>();
         var parser = new Parser(new StringReader(content));
         int depth = 0, aliases = 0, start = 0, line = 0;
+
+        // Nodes counted as if aliases were expanded: an anchor's size is the nodes under it, expansions included.
+        long nodes = 0, expanded = 0;
+        var anchorSizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var open = new Stack<(string? Anchor, long StartNodes)>();
         while (parser.MoveNext())
         {
+            switch (parser.Current)
+            {
+                case Scalar s:
+                    nodes++;
+                    if (!s.Anchor.IsEmpty)
+                    {
+                        anchorSizes[s.Anchor.Value] = 1;
+                    }
+
+                    break;
+                case NodeEvent n and (MappingStart or SequenceStart):
+                    nodes++;
+                    open.Push((n.Anchor.IsEmpty ? null : n.Anchor.Value, nodes));
+                    break;
+            }
+
             switch (parser.Current)
             {
                 case DocumentStart d:
@@ -112,11 +133,24 @@ public static class ManifestParser
                     break;
                 case MappingEnd or SequenceEnd:
                     depth--;
+                    if (open.TryPop(out var closed) && closed.Anchor is { } anchor)
+                    {
+                        anchorSizes[anchor] = nodes - closed.StartNodes + 1;
+                    }
+
                     break;
-                case AnchorAlias:
+                case AnchorAlias alias:
                     if (++aliases > limits.MaxAliases)
                     {
                         throw new InvalidDataException($"more than {limits.MaxAliases} YAML aliases");
+                    }
+
+                    var size = anchorSizes.GetValueOrDefault(alias.Value.Value, 1);
+                    nodes += size;
+                    expanded += size;
+                    if (expanded > limits.MaxAliasExpansionNodes)
+                    {
+                        throw new InvalidDataException($"YAML aliases expand to more than {limits.MaxAliasExpansionNodes} nodes (at line {alias.Start.Line})");
                     }
 
                     break;

@@ -1,3 +1,5 @@
+using System.Globalization;
+using IngressFleet.Core.AddressPolicy;
 using IngressFleet.Core.Model;
 using k8s.Models;
 
@@ -7,6 +9,7 @@ namespace IngressFleet.Core.Translation;
 /// Resolves Ingress backends to ready endpoints the way kube-proxy does: the Ingress names a Service
 /// port by number or name; that Service port's name selects the port of the Service's EndpointSlices
 /// (or, without slices, of its v1 Endpoints); only endpoints whose <c>ready</c> condition is not false count.
+/// Addresses the <see cref="BackendAddressPolicy"/> refuses are left out and listed in <see cref="Refusals"/>.
 /// </summary>
 public sealed class BackendResolver
 {
@@ -16,10 +19,12 @@ public sealed class BackendResolver
     private readonly Dictionary<string, V1Service> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<V1EndpointSlice>> _slices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, V1Endpoints> _endpoints = new(StringComparer.Ordinal);
+    private readonly BackendAddressPolicy _policy;
 
-    public BackendResolver(ClusterObjects objects)
+    public BackendResolver(ClusterObjects objects, BackendAddressPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
+        _policy = policy ?? BackendAddressPolicy.Permissive;
         foreach (var service in objects.Services)
         {
             _services[ObjectKeys.Of(ClusterObjects.NamespaceOf(service.Metadata), service.Metadata?.Name ?? string.Empty)] = service;
@@ -45,6 +50,9 @@ public sealed class BackendResolver
         }
     }
 
+    /// <summary>The refused destinations of each Service (<c>namespace/name</c>) resolved so far, with the reason.</summary>
+    public SortedDictionary<string, SortedSet<string>> Refusals { get; } = new(StringComparer.Ordinal);
+
     public BackendEndpoints Resolve(BackendRef backend)
     {
         ArgumentNullException.ThrowIfNull(backend);
@@ -65,9 +73,15 @@ public sealed class BackendResolver
         var tls = SpeaksTls(port);
         if (service.Spec?.Type == "ExternalName")
         {
-            return string.IsNullOrEmpty(service.Spec.ExternalName)
-                ? new BackendEndpoints(backend, [], $"service {serviceKey} is of type ExternalName without externalName")
-                : new BackendEndpoints(backend, [new Destination(service.Spec.ExternalName, port.Port)], null) { Tls = tls };
+            if (string.IsNullOrEmpty(service.Spec.ExternalName))
+            {
+                return new BackendEndpoints(backend, [], $"service {serviceKey} is of type ExternalName without externalName");
+            }
+
+            var external = new Destination(service.Spec.ExternalName, port.Port);
+            return Refused(serviceKey, external) is { } refusal
+                ? new BackendEndpoints(backend, [], $"service {serviceKey}: externalName refused: {refusal}")
+                : new BackendEndpoints(backend, [external], null) { Tls = tls };
         }
 
         var destinations = new SortedSet<Destination>(DestinationOrder.Instance);
@@ -83,7 +97,24 @@ public sealed class BackendResolver
             AddFromEndpoints(endpoints, port, destinations);
         }
 
+        destinations.RemoveWhere(d => Refused(serviceKey, d) is not null);
         return new BackendEndpoints(backend, [.. destinations], null) { Tls = tls };
+    }
+
+    private string? Refused(string serviceKey, Destination destination)
+    {
+        if (_policy.Refusal(destination.Address, destination.Port) is not { } reason)
+        {
+            return null;
+        }
+
+        if (!Refusals.TryGetValue(serviceKey, out var refused))
+        {
+            Refusals[serviceKey] = refused = new(StringComparer.Ordinal);
+        }
+
+        refused.Add(string.Create(CultureInfo.InvariantCulture, $"backend address {destination} refused: {reason}"));
+        return reason;
     }
 
     /// <summary>A Service port named <c>https</c>, numbered 443 or with appProtocol <c>https</c> is spoken to over TLS.</summary>

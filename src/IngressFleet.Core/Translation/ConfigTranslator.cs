@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using IngressFleet.Core.AddressPolicy;
 using IngressFleet.Core.Model;
 using IngressFleet.Core.Routing;
 
@@ -17,6 +18,7 @@ public static class ConfigTranslator
     /// <param name="cache">Results of earlier translations, reused for the same object instances; optional.</param>
     /// <param name="defaultCertificate">The <c>namespace/name</c> of the Secret with the default certificate, if one is configured.</param>
     /// <param name="time">The clock certificates are checked against; the system clock when null.</param>
+    /// <param name="addresses">Which backend addresses are allowed; <see cref="BackendAddressPolicy.Permissive"/> when null.</param>
     /// <returns>The desired config; its version is that of <paramref name="lastGood"/>, the committer sets the next.</returns>
     public static RoutingConfig Translate(
         ClusterObjects objects,
@@ -25,7 +27,8 @@ public static class ConfigTranslator
         IEnumerable<ObjectProblem> sourceProblems,
         IngressTranslationCache? cache = null,
         string? defaultCertificate = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        BackendAddressPolicy? addresses = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(filter);
@@ -49,34 +52,57 @@ public static class ConfigTranslator
             var ns = ClusterObjects.NamespaceOf(ingress.Metadata);
             var name = ingress.Metadata?.Name ?? string.Empty;
             var key = ObjectKeys.Of(ns, name);
+            if (!result.Errors.IsEmpty || !result.Warnings.IsEmpty)
+            {
+                var problem = new ObjectProblem("Ingress", ns, name, objects.OriginOf("Ingress", ingress.Metadata), result.Errors) { Warnings = result.Warnings };
+                problems[problem.Key] = problem;
+            }
+
             if (result.Value is { } routes)
             {
                 ingresses[key] = routes;
-                continue;
             }
-
-            var problem = new ObjectProblem("Ingress", ns, name, objects.OriginOf("Ingress", ingress.Metadata), result.Errors);
-            problems[problem.Key] = problem;
-            if (lastGood.Ingresses.TryGetValue(key, out var previous))
+            else if (!result.FailClosed && lastGood.Ingresses.TryGetValue(key, out var previous))
             {
                 ingresses[key] = previous;
             }
         }
 
         cache?.EndPass();
-        var resolver = new BackendResolver(objects);
+        var resolver = new BackendResolver(objects, addresses);
         var backends = ImmutableDictionary.CreateBuilder<string, BackendEndpoints>(StringComparer.Ordinal);
         // Oldest Ingress first: a backend that several Ingresses send to takes its health policy from the oldest.
         foreach (var ingress in ingresses.Values.OrderBy(i => i, IngressAge.Instance))
         {
             foreach (var backend in ingress.Backends.Where(b => !backends.ContainsKey(b.Key)))
             {
-                backends[backend.Key] = resolver.Resolve(backend) with { Health = ingress.Options.Health };
+                backends[backend.Key] = Resolve(resolver, backend) with { Health = ingress.Options.Health };
             }
+        }
+
+        foreach (var (service, refused) in resolver.Refusals)
+        {
+            var slash = service.IndexOf('/', StringComparison.Ordinal);
+            var (ns, name) = (service[..slash], service[(slash + 1)..]);
+            var problem = new ObjectProblem("Service", ns, name, objects.OriginOf("Service", new k8s.Models.V1ObjectMeta { NamespaceProperty = ns, Name = name }), [.. refused]);
+            problems[problem.Key] = problem;
         }
 
         var certificates = TranslateCertificates(objects, ingresses.Values, defaultCertificate, lastGood, problems, (time ?? TimeProvider.System).GetUtcNow());
         return new RoutingConfig(lastGood.Version, ingresses.ToImmutable(), backends.ToImmutable(), problems.ToImmutable(), certificates);
+    }
+
+    /// <summary>One backend's endpoints; an input no check foresaw leaves that backend without endpoints, never fails the translation.</summary>
+    private static BackendEndpoints Resolve(BackendResolver resolver, BackendRef backend)
+    {
+        try
+        {
+            return resolver.Resolve(backend);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new BackendEndpoints(backend, [], $"could not be resolved ({e.GetType().Name}): {Annotations.AnnotationReader.Quote(e.Message)}");
+        }
     }
 
     /// <summary>
@@ -127,7 +153,16 @@ public static class ConfigTranslator
                 continue;
             }
 
-            var translated = CertificateTranslator.Translate(secret, now);
+            TranslationResult<TlsCertificate> translated;
+            try
+            {
+                translated = CertificateTranslator.Translate(secret, now);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                translated = TranslationResult.Failed<TlsCertificate>([$"could not be translated ({e.GetType().Name}): {Annotations.AnnotationReader.Quote(e.Message)}"]);
+            }
+
             if (translated.Value is { } certificate)
             {
                 result[key] = certificate;

@@ -1,43 +1,93 @@
-using System.Text.RegularExpressions;
+using System.Collections.Frozen;
+using System.Collections.Immutable;
 using IngressFleet.Core.Model;
+using IngressFleet.Core.Translation.Annotations;
 
 namespace IngressFleet.Core.Translation;
 
 /// <summary>
-/// The annotations that set <see cref="IngressOptions"/>. Ours are under <c>ingressfleet.io/</c>; the
-/// ingress-nginx spelling is read where the meaning is the same, ours winning when both are set. A value
-/// that cannot be read rejects the Ingress, naming the annotation, rather than being silently ignored.
+/// The annotations that set <see cref="IngressOptions"/>, each with its parser and bounds. Ours are under
+/// <c>ingressfleet.io/</c>; the ingress-nginx spelling is read where the meaning is the same, ours winning
+/// when both are set. A value out of bounds rejects the Ingress, naming the annotation and the bound; the
+/// Ingress's last valid version stays in force.
 /// </summary>
-public static partial class IngressAnnotations
+public static class IngressAnnotations
 {
-    public const string SslRedirect = "ingressfleet.io/ssl-redirect";
-    public const string NginxSslRedirect = "nginx.ingress.kubernetes.io/ssl-redirect";
-    public const string Hsts = "ingressfleet.io/hsts";
-    public const string BackendProtocol = "ingressfleet.io/backend-protocol";
-    public const string NginxBackendProtocol = "nginx.ingress.kubernetes.io/backend-protocol";
-    public const string LoadBalance = "ingressfleet.io/load-balance";
-    public const string HashBy = "ingressfleet.io/hash-by";
-    public const string Affinity = "ingressfleet.io/affinity";
-    public const string NginxAffinity = "nginx.ingress.kubernetes.io/affinity";
-    public const string AffinityCookieName = "ingressfleet.io/affinity-cookie-name";
-    public const string NginxAffinityCookieName = "nginx.ingress.kubernetes.io/session-cookie-name";
-    public const string MaxConnections = "ingressfleet.io/max-connections";
-    public const string NginxLimitConnections = "nginx.ingress.kubernetes.io/limit-connections";
-    public const string MaxQueue = "ingressfleet.io/max-queue";
-    public const string QueueTimeout = "ingressfleet.io/max-queue-timeout";
-    public const string LimitRps = "ingressfleet.io/limit-rps";
-    public const string NginxLimitRps = "nginx.ingress.kubernetes.io/limit-rps";
-    public const string LimitBurst = "ingressfleet.io/limit-burst";
-    public const string HealthCheckPath = "ingressfleet.io/health-check-path";
-    public const string HealthCheckInterval = "ingressfleet.io/health-check-interval";
-    public const string HealthCheckTimeout = "ingressfleet.io/health-check-timeout";
-    public const string HealthyThreshold = "ingressfleet.io/health-check-healthy-threshold";
-    public const string UnhealthyThreshold = "ingressfleet.io/health-check-unhealthy-threshold";
-    public const string ServerErrorsAreFailures = "ingressfleet.io/passive-health-server-errors";
+    private const string Ours = AnnotationCatalog.OurPrefix;
+    private const string Nginx = AnnotationCatalog.NginxPrefix;
+
+    public static Annotation<bool> SslRedirect { get; } = new(Ours + "ssl-redirect", Nginx + "ssl-redirect", AnnotationValues.Flag);
+
+    public static Annotation<string> Hsts { get; } = new(Ours + "hsts", null, AnnotationValues.Hsts);
+
+    public static Annotation<BackendProtocol> BackendProtocol { get; } = new(
+        Ours + "backend-protocol",
+        Nginx + "backend-protocol",
+        AnnotationValues.Choice(
+            ("HTTP", Model.BackendProtocol.Http),
+            ("HTTPS", Model.BackendProtocol.Https),
+            ("H2C", Model.BackendProtocol.H2c),
+            ("GRPC", Model.BackendProtocol.Grpc),
+            ("GRPCS", Model.BackendProtocol.Grpcs)));
+
+    public static Annotation<LoadBalancingPolicy> LoadBalance { get; } = new(
+        Ours + "load-balance",
+        null,
+        AnnotationValues.Choice(
+            ("round-robin", LoadBalancingPolicy.RoundRobin),
+            ("round_robin", LoadBalancingPolicy.RoundRobin),
+            ("least-requests", LoadBalancingPolicy.LeastRequests),
+            ("least_request", LoadBalancingPolicy.LeastRequests),
+            ("power-of-two-choices", LoadBalancingPolicy.PowerOfTwoChoices),
+            ("p2c", LoadBalancingPolicy.PowerOfTwoChoices),
+            ("random", LoadBalancingPolicy.Random),
+            ("consistent-hash", LoadBalancingPolicy.ConsistentHash)));
+
+    public static Annotation<HashKey> HashBy { get; } = new(Ours + "hash-by", null, AnnotationValues.HashBy);
+
+    public static Annotation<bool> Affinity { get; } = new(Ours + "affinity", Nginx + "affinity", AnnotationValues.Choice(("cookie", true), ("none", false)));
+
+    public static Annotation<string> AffinityCookieName { get; } = new(
+        Ours + "affinity-cookie-name", Nginx + "session-cookie-name", AnnotationValues.Token("cookie name", AnnotationValues.MaxCookieNameLength));
+
+    public static Annotation<int> MaxConnections { get; } = new(Ours + "max-connections", Nginx + "limit-connections", AnnotationValues.Count(1, 1_000_000));
+
+    public static Annotation<int> MaxQueue { get; } = new(Ours + "max-queue", null, AnnotationValues.Count(0, 100_000));
+
+    public static Annotation<TimeSpan> QueueTimeout { get; } = new(Ours + "max-queue-timeout", null, AnnotationValues.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(10)));
+
+    public static Annotation<double> LimitRps { get; } = new(Ours + "limit-rps", Nginx + "limit-rps", AnnotationValues.Rate(0.001m, 1_000_000m));
+
+    public static Annotation<int> LimitBurst { get; } = new(Ours + "limit-burst", null, AnnotationValues.Count(1, 1_000_000));
+
+    public static Annotation<string> HealthCheckPath { get; } = new(Ours + "health-check-path", null, AnnotationValues.Path);
+
+    public static Annotation<TimeSpan> HealthCheckInterval { get; } = new(
+        Ours + "health-check-interval", null, AnnotationValues.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)));
+
+    public static Annotation<TimeSpan> HealthCheckTimeout { get; } = new(
+        Ours + "health-check-timeout", null, AnnotationValues.Duration(TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1)));
+
+    public static Annotation<int> HealthyThreshold { get; } = new(Ours + "health-check-healthy-threshold", null, AnnotationValues.Count(1, 100));
+
+    public static Annotation<int> UnhealthyThreshold { get; } = new(Ours + "health-check-unhealthy-threshold", null, AnnotationValues.Count(1, 100));
+
+    public static Annotation<bool> ServerErrorsAreFailures { get; } = new(Ours + "passive-health-server-errors", null, AnnotationValues.Flag);
 
     /// <summary>The affinity cookie's name unless an annotation names another.</summary>
     public const string DefaultAffinityCookie = "ingressfleet-affinity";
 
+    /// <summary>Every annotation read here, in the order of the docs.</summary>
+    public static ImmutableArray<IAnnotation> All { get; } =
+    [
+        SslRedirect, Hsts, BackendProtocol, LoadBalance, HashBy, Affinity, AffinityCookieName, MaxConnections, MaxQueue, QueueTimeout,
+        LimitRps, LimitBurst, HealthCheckPath, HealthCheckInterval, HealthCheckTimeout, HealthyThreshold, UnhealthyThreshold, ServerErrorsAreFailures,
+    ];
+
+    /// <summary>Every key read here, ours and ingress-nginx's.</summary>
+    public static FrozenSet<string> Keys { get; } = All.SelectMany(a => a.NginxKey is null ? [a.Key] : new[] { a.Key, a.NginxKey }).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Reads the options; adds an error per invalid value.</summary>
     public static IngressOptions Read(IDictionary<string, string>? annotations, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
@@ -46,222 +96,64 @@ public static partial class IngressAnnotations
             return IngressOptions.Default;
         }
 
-        var redirect = IngressOptions.Default.SslRedirect;
-        if (First(annotations, SslRedirect, NginxSslRedirect) is var (redirectKey, redirectValue))
+        var reader = new AnnotationReader(annotations, errors);
+        var defaults = IngressOptions.Default;
+        return new IngressOptions(
+            reader.TryGet(SslRedirect, out var redirect) ? redirect : defaults.SslRedirect,
+            reader.TryGet(Hsts, out var hsts) ? hsts : null,
+            reader.TryGet(BackendProtocol, out var protocol) ? protocol : defaults.BackendProtocol)
         {
-            if (bool.TryParse(redirectValue, out var parsed))
-            {
-                redirect = parsed;
-            }
-            else
-            {
-                errors.Add($"metadata.annotations[{redirectKey}]: invalid value \"{redirectValue}\": must be \"true\" or \"false\"");
-            }
-        }
-
-        string? hsts = null;
-        if (annotations.TryGetValue(Hsts, out var hstsValue) && !string.IsNullOrWhiteSpace(hstsValue))
-        {
-            hsts = hstsValue.Trim();
-            if (!HstsValue().IsMatch(hsts))
-            {
-                errors.Add($"metadata.annotations[{Hsts}]: invalid value \"{hstsValue}\": must be a Strict-Transport-Security value such as \"max-age=31536000; includeSubDomains\"");
-            }
-        }
-
-        var protocol = IngressOptions.Default.BackendProtocol;
-        if (First(annotations, BackendProtocol, NginxBackendProtocol) is var (protocolKey, protocolValue))
-        {
-            if (Enum.TryParse<BackendProtocol>(protocolValue, ignoreCase: true, out var parsed) && parsed != Model.BackendProtocol.Auto && !int.TryParse(protocolValue, out _))
-            {
-                protocol = parsed;
-            }
-            else
-            {
-                errors.Add($"metadata.annotations[{protocolKey}]: invalid value \"{protocolValue}\": supported values: \"HTTP\", \"HTTPS\", \"H2C\", \"GRPC\", \"GRPCS\"");
-            }
-        }
-
-        return new IngressOptions(redirect, hsts, protocol)
-        {
-            Traffic = ReadTraffic(annotations, errors),
-            ConnectionLimit = ReadConnectionLimit(annotations, errors),
-            RateLimit = ReadRateLimit(annotations, errors),
-            Health = ReadHealth(annotations, errors),
+            Traffic = ReadTraffic(reader),
+            ConnectionLimit = ReadConnectionLimit(reader),
+            RateLimit = ReadRateLimit(reader),
+            Health = ReadHealth(reader),
         };
     }
 
-    private static TrafficPolicy ReadTraffic(IDictionary<string, string> annotations, List<string> errors)
+    private static TrafficPolicy ReadTraffic(AnnotationReader reader)
     {
-        var policy = LoadBalancingPolicy.PowerOfTwoChoices;
-        if (First(annotations, LoadBalance) is var (key, value))
+        var policy = reader.TryGet(LoadBalance, out var chosen) ? chosen : LoadBalancingPolicy.PowerOfTwoChoices;
+        HashKey? hashBy = reader.TryGet(HashBy, out var key) ? key : null;
+        if (hashBy is not null)
         {
-            policy = value.ToLowerInvariant() switch
-            {
-                "round-robin" or "round_robin" => LoadBalancingPolicy.RoundRobin,
-                "least-requests" or "least_request" => LoadBalancingPolicy.LeastRequests,
-                "power-of-two-choices" or "p2c" => LoadBalancingPolicy.PowerOfTwoChoices,
-                "random" => LoadBalancingPolicy.Random,
-                "consistent-hash" => LoadBalancingPolicy.ConsistentHash,
-                _ => Invalid(errors, key, value, "supported values: \"round-robin\", \"least-requests\", \"power-of-two-choices\", \"random\", \"consistent-hash\"", policy),
-            };
+            policy = LoadBalancingPolicy.ConsistentHash;
+        }
+        else if (policy == LoadBalancingPolicy.ConsistentHash && !reader.Has(HashBy))
+        {
+            reader.Reject(LoadBalance, $"\"consistent-hash\" needs {HashBy.Key}");
         }
 
-        HashKey? hashBy = null;
-        if (First(annotations, HashBy) is var (hashKey, hashValue))
-        {
-            var parts = hashValue.Split(':', 2, StringSplitOptions.TrimEntries);
-            hashBy = parts switch
-            {
-                ["client-address"] => new HashKey(HashSource.ClientAddress, null),
-                ["header", { Length: > 0 } header] when TokenName().IsMatch(header) => new HashKey(HashSource.Header, header),
-                ["cookie", { Length: > 0 } cookieName] when TokenName().IsMatch(cookieName) => new HashKey(HashSource.Cookie, cookieName),
-                _ => Invalid<HashKey?>(errors, hashKey, hashValue, "must be \"header:NAME\", \"cookie:NAME\" or \"client-address\"", null),
-            };
-            if (hashBy is not null)
-            {
-                policy = LoadBalancingPolicy.ConsistentHash;
-            }
-        }
-        else if (policy == LoadBalancingPolicy.ConsistentHash)
-        {
-            errors.Add($"metadata.annotations[{LoadBalance}]: \"consistent-hash\" needs {HashBy}");
-        }
-
-        string? cookie = null;
-        if (First(annotations, Affinity, NginxAffinity) is var (affinityKey, affinity))
-        {
-            if (affinity == "cookie")
-            {
-                cookie = First(annotations, AffinityCookieName, NginxAffinityCookieName)?.Value ?? DefaultAffinityCookie;
-                if (!TokenName().IsMatch(cookie))
-                {
-                    errors.Add($"metadata.annotations[{AffinityCookieName}]: invalid cookie name \"{cookie}\"");
-                }
-            }
-            else if (affinity != "none")
-            {
-                errors.Add($"metadata.annotations[{affinityKey}]: invalid value \"{affinity}\": supported values: \"cookie\", \"none\"");
-            }
-        }
+        // Every value is read whether or not it takes effect, so a bad one is reported either way.
+        var cookieName = reader.TryGet(AffinityCookieName, out var name) ? name : DefaultAffinityCookie;
+        var cookie = reader.TryGet(Affinity, out var sticky) && sticky ? cookieName : null;
 
         return policy == LoadBalancingPolicy.PowerOfTwoChoices && hashBy is null && cookie is null
             ? TrafficPolicy.Default
             : new TrafficPolicy(policy, hashBy, cookie);
     }
 
-    private static ConnectionLimit? ReadConnectionLimit(IDictionary<string, string> annotations, List<string> errors)
+    private static ConnectionLimit? ReadConnectionLimit(AnnotationReader reader)
     {
-        if (First(annotations, MaxConnections, NginxLimitConnections) is not var (key, value))
-        {
-            return null;
-        }
-
-        var max = PositiveInteger(errors, key, value, 1);
-        var queue = First(annotations, MaxQueue) is var (queueKey, queueValue) ? PositiveInteger(errors, queueKey, queueValue, 0) : 100;
-        var timeout = First(annotations, QueueTimeout) is var (timeoutKey, timeoutValue) ? Duration(errors, timeoutKey, timeoutValue) : TimeSpan.FromSeconds(5);
-        return new ConnectionLimit(max, queue, timeout);
+        var queue = reader.TryGet(MaxQueue, out var q) ? q : 100;
+        var timeout = reader.TryGet(QueueTimeout, out var t) ? t : TimeSpan.FromSeconds(5);
+        return reader.TryGet(MaxConnections, out var max) ? new ConnectionLimit(max, queue, timeout) : null;
     }
 
-    private static RateLimit? ReadRateLimit(IDictionary<string, string> annotations, List<string> errors)
+    private static RateLimit? ReadRateLimit(AnnotationReader reader)
     {
-        if (First(annotations, LimitRps, NginxLimitRps) is not var (key, value))
-        {
-            return null;
-        }
-
-        if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rps) || rps <= 0 || double.IsInfinity(rps))
-        {
-            errors.Add($"metadata.annotations[{key}]: invalid value \"{value}\": must be a positive number of requests per second");
-            return null;
-        }
-
-        var burst = First(annotations, LimitBurst) is var (burstKey, burstValue) ? PositiveInteger(errors, burstKey, burstValue, 1) : (int)Math.Ceiling(rps);
-        return new RateLimit(rps, burst);
+        int? burst = reader.TryGet(LimitBurst, out var b) ? b : null;
+        return reader.TryGet(LimitRps, out var rps) ? new RateLimit(rps, burst ?? (int)Math.Ceiling(rps)) : null;
     }
 
-    private static HealthPolicy ReadHealth(IDictionary<string, string> annotations, List<string> errors)
+    private static HealthPolicy ReadHealth(AnnotationReader reader)
     {
-        var serverErrors = true;
-        if (First(annotations, ServerErrorsAreFailures) is var (key, value) && !bool.TryParse(value, out serverErrors))
-        {
-            errors.Add($"metadata.annotations[{key}]: invalid value \"{value}\": must be \"true\" or \"false\"");
-            serverErrors = true;
-        }
+        var serverErrors = reader.TryGet(ServerErrorsAreFailures, out var counted) ? counted : HealthPolicy.Default.ServerErrorsAreFailures;
+        var interval = reader.TryGet(HealthCheckInterval, out var i) ? i : TimeSpan.FromSeconds(5);
+        var timeout = reader.TryGet(HealthCheckTimeout, out var t) ? t : TimeSpan.FromSeconds(2);
+        var healthy = reader.TryGet(HealthyThreshold, out var h) ? h : 2;
+        var unhealthy = reader.TryGet(UnhealthyThreshold, out var u) ? u : 3;
+        HealthCheck? active = reader.TryGet(HealthCheckPath, out var path) ? new HealthCheck(path, interval, timeout, healthy, unhealthy) : null;
 
-        HealthCheck? active = null;
-        if (First(annotations, HealthCheckPath) is var (pathKey, path))
-        {
-            if (!path.StartsWith('/'))
-            {
-                errors.Add($"metadata.annotations[{pathKey}]: invalid value \"{path}\": must be an absolute path");
-            }
-
-            active = new HealthCheck(
-                path,
-                First(annotations, HealthCheckInterval) is var (ik, iv) ? Duration(errors, ik, iv) : TimeSpan.FromSeconds(5),
-                First(annotations, HealthCheckTimeout) is var (tk, tv) ? Duration(errors, tk, tv) : TimeSpan.FromSeconds(2),
-                First(annotations, HealthyThreshold) is var (hk, hv) ? PositiveInteger(errors, hk, hv, 1) : 2,
-                First(annotations, UnhealthyThreshold) is var (uk, uv) ? PositiveInteger(errors, uk, uv, 1) : 3);
-        }
-
-        return serverErrors && active is null ? HealthPolicy.Default : new HealthPolicy(serverErrors, active);
+        return serverErrors == HealthPolicy.Default.ServerErrorsAreFailures && active is null ? HealthPolicy.Default : new HealthPolicy(serverErrors, active);
     }
-
-    private static int PositiveInteger(List<string> errors, string key, string value, int minimum)
-    {
-        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= minimum)
-        {
-            return n;
-        }
-
-        errors.Add($"metadata.annotations[{key}]: invalid value \"{value}\": must be an integer of at least {minimum}");
-        return minimum;
-    }
-
-    /// <summary>A duration: <c>500ms</c>, <c>5s</c>, <c>1m</c>, or a number of seconds.</summary>
-    private static TimeSpan Duration(List<string> errors, string key, string value)
-    {
-        var match = DurationValue().Match(value);
-        if (match.Success && double.TryParse(match.Groups[1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount) && amount > 0)
-        {
-            return match.Groups[2].Value switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                _ => TimeSpan.FromSeconds(amount),
-            };
-        }
-
-        errors.Add($"metadata.annotations[{key}]: invalid value \"{value}\": must be a duration such as \"500ms\", \"5s\" or \"1m\"");
-        return TimeSpan.FromSeconds(1);
-    }
-
-    private static T Invalid<T>(List<string> errors, string key, string value, string expected, T fallback)
-    {
-        errors.Add($"metadata.annotations[{key}]: invalid value \"{value}\": {expected}");
-        return fallback;
-    }
-
-    private static (string Key, string Value)? First(IDictionary<string, string> annotations, params string[] keys)
-    {
-        foreach (var key in keys)
-        {
-            if (annotations.TryGetValue(key, out var value))
-            {
-                return (key, value.Trim());
-            }
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)(ms|s|m)?$")]
-    private static partial Regex DurationValue();
-
-    [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")]
-    private static partial Regex TokenName();
-
-    [GeneratedRegex(@"^max-age=\d{1,10}(\s*;\s*(includeSubDomains|preload))*\s*;?$", RegexOptions.IgnoreCase)]
-    private static partial Regex HstsValue();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using IngressFleet.Core.Model;
+using IngressFleet.Core.Translation.Annotations;
 using k8s.Models;
 
 namespace IngressFleet.Core.Translation;
@@ -16,6 +17,19 @@ public static class IngressTranslator
     public static TranslationResult<IngressRoutes> Translate(V1Ingress ingress)
     {
         ArgumentNullException.ThrowIfNull(ingress);
+        try
+        {
+            return TranslateValidated(ingress);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A value no check foresaw rejects this Ingress alone; it never fails the whole translation.
+            return TranslationResult.Failed<IngressRoutes>([$"could not be translated ({e.GetType().Name}): {AnnotationReader.Quote(e.Message)}"]);
+        }
+    }
+
+    private static TranslationResult<IngressRoutes> TranslateValidated(V1Ingress ingress)
+    {
         var errors = new List<string>();
         var name = ingress.Metadata?.Name;
         if (string.IsNullOrEmpty(name))
@@ -43,7 +57,7 @@ public static class IngressTranslator
                 host = rule.Host;
                 if (KubernetesNames.ValidateHost(host) is { } hostError)
                 {
-                    errors.Add($"{field}.host: invalid value \"{host}\": {hostError}");
+                    errors.Add($"{field}.host: invalid value {AnnotationReader.Quote(host)}: {hostError}");
                 }
             }
 
@@ -69,16 +83,18 @@ public static class IngressTranslator
         }
 
         var tls = TranslateTls(spec.Tls, errors);
+        var warnings = new List<string>();
+        var failClosed = AnnotationCatalog.Check(ingress.Metadata?.Annotations, IngressAnnotations.Keys, errors, warnings);
         var options = IngressAnnotations.Read(ingress.Metadata?.Annotations, errors);
         if (errors.Count > 0)
         {
-            return TranslationResult.Failed<IngressRoutes>(errors);
+            return TranslationResult.Failed<IngressRoutes>(errors) with { Warnings = [.. warnings], FailClosed = failClosed };
         }
 
         var created = ingress.Metadata!.CreationTimestamp is { } t
             ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))
             : DateTimeOffset.MinValue;
-        return TranslationResult.Ok(new IngressRoutes(ns, name!, created, rules.ToImmutable(), defaultBackend) { Tls = tls, Options = options });
+        return TranslationResult.Ok(new IngressRoutes(ns, name!, created, rules.ToImmutable(), defaultBackend) { Tls = tls, Options = options }) with { Warnings = [.. warnings] };
     }
 
     private static ImmutableArray<TlsBinding> TranslateTls(IList<V1IngressTLS>? entries, List<string> errors)
@@ -94,7 +110,7 @@ public static class IngressTranslator
                 var host = entry.Hosts![h];
                 if (KubernetesNames.ValidateHost(host ?? string.Empty) is { } hostError)
                 {
-                    errors.Add($"{field}.hosts[{h}]: invalid value \"{host}\": {hostError}");
+                    errors.Add($"{field}.hosts[{h}]: invalid value {AnnotationReader.Quote(host ?? string.Empty)}: {hostError}");
                 }
                 else
                 {
@@ -105,7 +121,7 @@ public static class IngressTranslator
             var secret = string.IsNullOrEmpty(entry.SecretName) ? null : entry.SecretName;
             if (secret is not null && !KubernetesNames.IsDns1123Subdomain(secret))
             {
-                errors.Add($"{field}.secretName: invalid value \"{secret}\": must be a DNS-1123 subdomain");
+                errors.Add($"{field}.secretName: invalid value {AnnotationReader.Quote(secret)}: must be a DNS-1123 subdomain");
             }
 
             result.Add(new TlsBinding(hosts.ToImmutable(), secret));
@@ -131,7 +147,7 @@ public static class IngressTranslator
         };
         if (match is null)
         {
-            errors.Add($"{field}.pathType: unsupported value \"{path.PathType}\": supported values: \"Exact\", \"ImplementationSpecific\", \"Prefix\"");
+            errors.Add($"{field}.pathType: unsupported value {AnnotationReader.Quote(path.PathType)}: supported values: \"Exact\", \"ImplementationSpecific\", \"Prefix\"");
             return null;
         }
 
@@ -144,18 +160,18 @@ public static class IngressTranslator
         var candidate = value;
         if (!candidate.StartsWith('/'))
         {
-            errors.Add($"{field}.path: invalid value \"{value}\": must be an absolute path starting with '/'");
+            errors.Add($"{field}.path: invalid value {AnnotationReader.Quote(value)}: must be an absolute path starting with '/'");
         }
         else if (path.PathType != "ImplementationSpecific")
         {
             foreach (var sequence in InvalidPathSequences.Where(s => candidate.Contains(s, StringComparison.Ordinal)))
             {
-                errors.Add($"{field}.path: invalid value \"{value}\": must not contain '{sequence}'");
+                errors.Add($"{field}.path: invalid value {AnnotationReader.Quote(value)}: must not contain '{sequence}'");
             }
 
             foreach (var suffix in InvalidPathSuffixes.Where(s => candidate.EndsWith(s, StringComparison.Ordinal)))
             {
-                errors.Add($"{field}.path: invalid value \"{value}\": must not end with '{suffix}'");
+                errors.Add($"{field}.path: invalid value {AnnotationReader.Quote(value)}: must not end with '{suffix}'");
             }
         }
 
@@ -190,7 +206,7 @@ public static class IngressTranslator
         }
         else if (!KubernetesNames.IsDns1035Label(service.Name))
         {
-            errors.Add($"{field}.service.name: invalid value \"{service.Name}\": must be a DNS-1035 label");
+            errors.Add($"{field}.service.name: invalid value {AnnotationReader.Quote(service.Name)}: must be a DNS-1035 label");
         }
 
         var number = service.Port?.Number ?? 0;
@@ -209,7 +225,7 @@ public static class IngressTranslator
         }
         else if (number == 0 && !KubernetesNames.IsServicePortName(portName!))
         {
-            errors.Add($"{field}.service.port.name: invalid value \"{portName}\": must be an IANA service name");
+            errors.Add($"{field}.service.port.name: invalid value {AnnotationReader.Quote(portName!)}: must be an IANA service name");
         }
 
         return errors.Count == before ? new BackendRef(ns, service.Name!, number, number == 0 ? portName : null) : null;

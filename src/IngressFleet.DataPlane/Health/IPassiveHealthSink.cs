@@ -10,5 +10,6 @@ public interface IPassiveHealthSink
     /// <param name="backend">The backend key.</param>
     /// <param name="destination">The destination's address (<c>host:port</c>).</param>
     /// <param name="failed">A connection failure, a timeout, or a 5xx the backend's policy counts.</param>
-    void Record(string backend, string destination, bool failed);
+    /// <param name="serverError">The failure was a 5xx response: evidence a client can provoke, so weighed less.</param>
+    void Record(string backend, string destination, bool failed, bool serverError);
 }

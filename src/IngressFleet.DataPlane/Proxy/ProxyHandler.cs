@@ -44,6 +44,7 @@ internal sealed partial class ProxyHandler : IDisposable
         RequestTelemetry telemetry,
         IPassiveHealthSink health,
         AdmissionControl admission,
+        BackendConnector connector,
         IOptions<ProxyOptions> options,
         ILogger<ProxyHandler> logger)
     {
@@ -68,6 +69,7 @@ internal sealed partial class ProxyHandler : IDisposable
             UseCookies = false,
             EnableMultipleHttp2Connections = true,
             ConnectTimeout = settings.UpstreamConnectTimeout,
+            ConnectCallback = connector.ConnectAsync,
             PooledConnectionIdleTimeout = settings.UpstreamIdleTimeout,
 
             // Pods present certificates of the cluster's own making, for their pod IP at best; as with
@@ -180,7 +182,16 @@ internal sealed partial class ProxyHandler : IDisposable
             error = await _forwarder.SendAsync(context, destination, _client, config, ForwardedHeadersTransformer.Instance);
             if (error != ForwarderError.None)
             {
-                Log.ForwardFailed(_logger, route.BackendKey, destination, error, context.GetForwarderErrorFeature()?.Exception);
+                // One line, no stack: a failed forward is the client's or the backend's doing, not a fault of ours.
+                var reason = Innermost(context.GetForwarderErrorFeature()?.Exception);
+                if (IsClientCaused(error))
+                {
+                    Log.ClientAborted(_logger, route.BackendKey, destination, error, reason);
+                }
+                else
+                {
+                    Log.ForwardFailed(_logger, route.BackendKey, destination, error, reason);
+                }
             }
         }
         finally
@@ -188,12 +199,29 @@ internal sealed partial class ProxyHandler : IDisposable
             pool.Ended(index);
             if (IsHealthEvidence(error))
             {
-                var failed = error != ForwarderError.None || (context.Response.StatusCode >= 500 && pool.Endpoints.Health.ServerErrorsAreFailures);
-                _health.Record(route.BackendKey, pool.Address(index), failed);
+                var serverError = error == ForwarderError.None && context.Response.StatusCode >= 500 && pool.Endpoints.Health.ServerErrorsAreFailures;
+                _health.Record(route.BackendKey, pool.Address(index), error != ForwarderError.None || serverError, serverError);
             }
         }
 
         return (destination, error);
+    }
+
+    /// <summary>The client went away or sent a broken request body: not worth more than a debug line.</summary>
+    private static bool IsClientCaused(ForwarderError error) =>
+        error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
+            or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient
+            or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient
+            or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient;
+
+    private static string Innermost(Exception? exception)
+    {
+        while (exception?.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return exception?.Message ?? "no detail";
     }
 
     /// <summary>Failures the destination caused (connect, timeout), or success; not the client going away.</summary>
@@ -273,7 +301,10 @@ internal sealed partial class ProxyHandler : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventIds.ProxyHandlerForwardFailed, LogLevel.Information, "Forwarding to backend {Backend} at {Destination} failed: {Error}")]
-        public static partial void ForwardFailed(ILogger logger, string backend, string destination, ForwarderError error, Exception? exception);
+        [LoggerMessage(EventIds.ProxyHandlerForwardFailed, LogLevel.Information, "Forwarding to backend {Backend} at {Destination} failed: {Error}: {Reason}")]
+        public static partial void ForwardFailed(ILogger logger, string backend, string destination, ForwarderError error, string reason);
+
+        [LoggerMessage(EventIds.ProxyHandlerClientAborted, LogLevel.Debug, "Request to backend {Backend} at {Destination} ended by the client: {Error}: {Reason}")]
+        public static partial void ClientAborted(ILogger logger, string backend, string destination, ForwarderError error, string reason);
     }
 }

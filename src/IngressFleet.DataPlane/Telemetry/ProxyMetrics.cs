@@ -35,7 +35,12 @@ internal sealed class ProxyMetrics
         _inFlight = _meter.CreateUpDownCounter<long>("ingressfleet.backend.active_requests", "{request}", "Requests being forwarded, by backend.");
         _upstreamErrors = _meter.CreateCounter<long>("ingressfleet.backend.upstream_errors", "{error}", "Forwarding failures by backend and error.type (connect, timeout, reset...).");
         _meter.CreateObservableGauge("ingressfleet.config.version", () => inForce.Current.Version, "{version}", "The config version this silo serves.");
-        _meter.CreateObservableGauge("ingressfleet.config.rejected_objects", () => inForce.Current.Config.Problems.Count, "{object}", "Inputs rejected with a reason (files, objects).");
+        _meter.CreateObservableGauge("ingressfleet.config.rejected_objects", () => inForce.Current.Config.Problems.Values.Count(p => p.IsRejected), "{object}", "Inputs rejected with a reason (files, objects).");
+        _meter.CreateObservableGauge(
+            "ingressfleet.config.warnings",
+            () => inForce.Current.Config.Problems.Values.Sum(p => p.Warnings.Length),
+            "{warning}",
+            "Warnings about served objects: annotations IngressFleet does not implement, which are ignored.");
         _meter.CreateObservableGauge("ingressfleet.config.routes", () => inForce.Current.Routes.Entries.Length, "{route}", "Routes in the table this silo serves.");
         _meter.CreateObservableGauge(
             "ingressfleet.tls.certificate.time_to_expiry",

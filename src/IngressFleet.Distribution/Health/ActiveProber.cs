@@ -1,5 +1,6 @@
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
+using IngressFleet.DataPlane.Proxy;
 using IngressFleet.DataPlane.State;
 using IngressFleet.Grains.Contracts.Backends;
 using IngressFleet.Grains.Contracts.Health;
@@ -18,6 +19,7 @@ internal sealed partial class ActiveProber(
     ConfigInForce inForce,
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
+    BackendConnector connector,
     IOptions<HealthOptions> options,
     TimeProvider time,
     ILogger<ActiveProber> logger) : BackgroundService
@@ -28,6 +30,7 @@ internal sealed partial class ActiveProber(
         UseProxy = false,
         AllowAutoRedirect = false,
         ConnectTimeout = options.Value.ProbeConnectTimeout,
+        ConnectCallback = connector.ConnectAsync,
 #pragma warning disable CA5359 // Probes check that a pod answers, not who it is (as the proxy's forwards; see ProxyHandler).
         SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
 #pragma warning restore CA5359
@@ -41,38 +44,14 @@ internal sealed partial class ActiveProber(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var state = inForce.Current;
-                var live = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToString()).ToHashSet(StringComparer.Ordinal);
-                var wanted = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var (key, pool) in state.Backends)
+                try
                 {
-                    if (pool.Endpoints.Health.Active is not { } check)
-                    {
-                        continue;
-                    }
-
-                    var prober = state.Health.Backends.GetValueOrDefault(key)?.Prober;
-                    if (prober == self)
-                    {
-                        wanted.Add(key);
-                        if (!_probing.TryGetValue(key, out var running) || running.Check != check)
-                        {
-                            await StopAsync(key);
-                            var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                            _probing[key] = (check, stop, ProbeAsync(key, check, self, stop.Token));
-                            Log.Probing(logger, key, check.Path);
-                        }
-                    }
-                    else if ((prober is null || !live.Contains(prober)) && time.GetUtcNow() - nudged.GetValueOrDefault(key) > options.Value.ProberNudgeInterval)
-                    {
-                        nudged[key] = time.GetUtcNow();
-                        await NudgeAsync(key);
-                    }
+                    await ScanAsync(self, nudged, stoppingToken);
                 }
-
-                foreach (var key in _probing.Keys.Where(k => !wanted.Contains(k)).ToList())
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    await StopAsync(key);
+                    // One bad backend must not stop probing for the others, nor the host.
+                    Log.ScanFailed(logger, e.GetType().Name, e.Message);
                 }
 
                 await Task.Delay(options.Value.ProberScanInterval, time, stoppingToken);
@@ -91,6 +70,43 @@ internal sealed partial class ActiveProber(
     {
         _http.Dispose();
         base.Dispose();
+    }
+
+    private async Task ScanAsync(string self, Dictionary<string, DateTimeOffset> nudged, CancellationToken stoppingToken)
+    {
+        var state = inForce.Current;
+        var live = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToString()).ToHashSet(StringComparer.Ordinal);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, pool) in state.Backends)
+        {
+            if (pool.Endpoints.Health.Active is not { } check)
+            {
+                continue;
+            }
+
+            var prober = state.Health.Backends.GetValueOrDefault(key)?.Prober;
+            if (prober == self)
+            {
+                wanted.Add(key);
+                if (!_probing.TryGetValue(key, out var running) || running.Check != check)
+                {
+                    await StopAsync(key);
+                    var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    _probing[key] = (check, stop, ProbeAsync(key, check, self, stop.Token));
+                    Log.Probing(logger, key, check.Path);
+                }
+            }
+            else if ((prober is null || !live.Contains(prober)) && time.GetUtcNow() - nudged.GetValueOrDefault(key) > options.Value.ProberNudgeInterval)
+            {
+                nudged[key] = time.GetUtcNow();
+                await NudgeAsync(key);
+            }
+        }
+
+        foreach (var key in _probing.Keys.Where(k => !wanted.Contains(k)).ToList())
+        {
+            await StopAsync(key);
+        }
     }
 
     private async Task NudgeAsync(string backend)
@@ -118,6 +134,10 @@ internal sealed partial class ActiveProber(
             {
                 // Stopped.
             }
+            catch (Exception e)
+            {
+                Log.ScanFailed(logger, e.GetType().Name, e.Message);
+            }
 
             running.Stop.Dispose();
         }
@@ -128,24 +148,36 @@ internal sealed partial class ActiveProber(
         var grain = client.GetGrain<IBackendGrain>(backend);
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (inForce.Current.Backends.GetValueOrDefault(backend) is { } pool)
+            try
             {
-                var tls = pool.Endpoints.Tls;
-                await Task.WhenAll(Enumerable.Range(0, pool.Count).Select(async i =>
-                {
-                    var healthy = await ProbeOnceAsync(pool.Prefix(i, tls) + check.Path, check.Timeout, cancellationToken);
-                    try
-                    {
-                        await grain.ReportProbeAsync(self, pool.Address(i), healthy);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        Log.ReportFailed(logger, backend, e.Message);
-                    }
-                }));
+                await ProbeAllAsync(backend, check, self, grain, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.ScanFailed(logger, e.GetType().Name, e.Message);
             }
 
             await Task.Delay(check.Interval, time, cancellationToken);
+        }
+    }
+
+    private async Task ProbeAllAsync(string backend, HealthCheck check, string self, IBackendGrain grain, CancellationToken cancellationToken)
+    {
+        if (inForce.Current.Backends.GetValueOrDefault(backend) is { } pool)
+        {
+            var tls = pool.Endpoints.Tls;
+            await Task.WhenAll(Enumerable.Range(0, pool.Count).Select(async i =>
+            {
+                var healthy = await ProbeOnceAsync(pool.Prefix(i, tls) + check.Path, check.Timeout, cancellationToken);
+                try
+                {
+                    await grain.ReportProbeAsync(self, pool.Address(i), healthy);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.ReportFailed(logger, backend, e.Message);
+                }
+            }));
         }
     }
 
@@ -171,6 +203,9 @@ internal sealed partial class ActiveProber(
     {
         [LoggerMessage(EventIds.ActiveProberProbing, LogLevel.Information, "This silo probes backend {Backend} at {Path}")]
         public static partial void Probing(ILogger logger, string backend, string path);
+
+        [LoggerMessage(EventIds.ActiveProberScanFailed, LogLevel.Warning, "Active health checking failed for one pass and carries on: {Error}: {Reason}")]
+        public static partial void ScanFailed(ILogger logger, string error, string reason);
 
         [LoggerMessage(EventIds.ActiveProberReportFailed, LogLevel.Debug, "Health report for backend {Backend} failed: {Reason}")]
         public static partial void ReportFailed(ILogger logger, string backend, string reason);

@@ -18,12 +18,16 @@ internal sealed partial class HealthReporter(IClusterClient client, ILocalSiloDe
     private readonly ConcurrentDictionary<(string Backend, string Destination), Counts> _counts = new();
 
     /// <summary>Records one forwarded request's outcome: a failure is a connection failure, a timeout, or a 5xx the backend's policy counts.</summary>
-    public void Record(string backend, string destination, bool failed)
+    public void Record(string backend, string destination, bool failed, bool serverError)
     {
         var counts = _counts.GetOrAdd((backend, destination), static _ => new Counts());
         if (failed)
         {
             Interlocked.Increment(ref counts.Failures);
+            if (serverError)
+            {
+                Interlocked.Increment(ref counts.ServerErrors);
+            }
         }
         else
         {
@@ -41,9 +45,10 @@ internal sealed partial class HealthReporter(IClusterClient client, ILocalSiloDe
             {
                 var successes = Interlocked.Exchange(ref counts.Successes, 0);
                 var failures = Interlocked.Exchange(ref counts.Failures, 0);
+                var serverErrors = Interlocked.Exchange(ref counts.ServerErrors, 0);
                 if (successes + failures > 0)
                 {
-                    (batches.TryGetValue(backend, out var list) ? list : batches[backend] = []).Add(new DestinationOutcome(destination, successes, failures));
+                    (batches.TryGetValue(backend, out var list) ? list : batches[backend] = []).Add(new DestinationOutcome(destination, successes, failures) { ServerErrors = serverErrors });
                 }
             }
 
@@ -68,6 +73,7 @@ internal sealed partial class HealthReporter(IClusterClient client, ILocalSiloDe
     {
         public int Successes;
         public int Failures;
+        public int ServerErrors;
     }
 
     private static partial class Log

@@ -45,9 +45,10 @@ internal sealed partial class BackendGrain(
     public async Task ReportAsync(string reporter, ImmutableArray<DestinationOutcome> outcomes)
     {
         var now = time.GetUtcNow();
+        var destinations = Current?.Destinations.Select(d => d.ToString()).ToList() ?? [];
         foreach (var outcome in outcomes)
         {
-            if (_judge.Report(reporter, outcome, now) is { } reason)
+            if (_judge.Report(reporter, outcome, now, destinations) is { } reason)
             {
                 Log.Ejected(logger, this.GetPrimaryKeyString(), outcome.Destination, reason);
             }

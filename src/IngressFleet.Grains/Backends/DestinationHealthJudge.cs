@@ -16,32 +16,35 @@ internal sealed class DestinationHealthJudge(HealthOptions options)
     private readonly Dictionary<string, Ejection> _ejected = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _probeStreak = new(StringComparer.Ordinal);
 
-    /// <summary>Adds one silo's outcomes for a destination; returns the reason when this ejects it.</summary>
-    public string? Report(string reporter, DestinationOutcome outcome, DateTimeOffset now)
+    /// <summary>
+    /// Adds one silo's outcomes for a destination; returns the reason when this ejects it. 5xx responses
+    /// (counted only where the Ingress opts in) never eject the last healthy destination of
+    /// <paramref name="destinations"/> on their own: clients can provoke them.
+    /// </summary>
+    public string? Report(string reporter, DestinationOutcome outcome, DateTimeOffset now, IReadOnlyCollection<string> destinations)
     {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(destinations);
         var bucket = Bucket(now);
         if (!_outcomes.TryGetValue(outcome.Destination, out var window))
         {
             _outcomes[outcome.Destination] = window = new Outcomes();
         }
 
-        window.Add(bucket, outcome.Successes, outcome.Failures);
-        var (successes, failures) = window.Sum(bucket);
+        window.Add(bucket, outcome.Successes, outcome.Failures, outcome.ServerErrors);
+        var (successes, failures, serverErrors) = window.Sum(bucket);
         if (_ejected.ContainsKey(outcome.Destination))
         {
             return null;
         }
 
-        // A report of nothing but failures is a dead destination (connection refused, timeouts): no need to
-        // wait for the window's older successes to be outweighed.
-        string? reason = null;
-        if (outcome.Failures >= options.PassiveHealthMinimumFailures && outcome.Successes == 0)
+        var reason = Verdict(reporter, outcome.Successes, outcome.Failures, successes, failures);
+        if (reason is not null
+            && Verdict(reporter, outcome.Successes, outcome.Failures - outcome.ServerErrors, successes, failures - serverErrors) is null
+            && !destinations.Any(d => d != outcome.Destination && !_ejected.ContainsKey(d)))
         {
-            reason = $"{outcome.Failures} requests in a row failed (reported by {reporter})";
-        }
-        else if (failures >= options.PassiveHealthMinimumFailures && failures >= options.PassiveHealthFailureRatio * (successes + failures))
-        {
-            reason = $"{failures} of {successes + failures} requests failed in the last {options.PassiveHealthWindow.TotalSeconds:0} s (reported by {reporter} and others)";
+            // Only 5xx make the case, and no other destination would be left: keep it.
+            return null;
         }
 
         if (reason is not null)
@@ -51,6 +54,22 @@ internal sealed class DestinationHealthJudge(HealthOptions options)
         }
 
         return reason;
+    }
+
+    /// <summary>
+    /// Why these counts eject, or null. A report of nothing but failures is a dead destination (connection
+    /// refused, timeouts): no need to wait for the window's older successes to be outweighed.
+    /// </summary>
+    private string? Verdict(string reporter, int reportedSuccesses, int reportedFailures, int successes, int failures)
+    {
+        if (reportedFailures >= options.PassiveHealthMinimumFailures && reportedSuccesses == 0)
+        {
+            return $"{reportedFailures} requests in a row failed (reported by {reporter})";
+        }
+
+        return failures >= options.PassiveHealthMinimumFailures && failures >= options.PassiveHealthFailureRatio * (successes + failures)
+            ? $"{failures} of {successes + failures} requests failed in the last {options.PassiveHealthWindow.TotalSeconds:0} s (reported by {reporter} and others)"
+            : null;
     }
 
     /// <summary>Adds one probe result; returns what changed (ejected or returned) and why, or null.</summary>
@@ -104,32 +123,35 @@ internal sealed class DestinationHealthJudge(HealthOptions options)
         private readonly long[] _bucket = new long[Buckets];
         private readonly int[] _successes = new int[Buckets];
         private readonly int[] _failures = new int[Buckets];
+        private readonly int[] _serverErrors = new int[Buckets];
 
-        public void Add(long bucket, int successes, int failures)
+        public void Add(long bucket, int successes, int failures, int serverErrors)
         {
             var i = (int)(bucket % Buckets);
             if (_bucket[i] != bucket)
             {
-                (_bucket[i], _successes[i], _failures[i]) = (bucket, 0, 0);
+                (_bucket[i], _successes[i], _failures[i], _serverErrors[i]) = (bucket, 0, 0, 0);
             }
 
             _successes[i] += successes;
             _failures[i] += failures;
+            _serverErrors[i] += serverErrors;
         }
 
-        public (int Successes, int Failures) Sum(long now)
+        public (int Successes, int Failures, int ServerErrors) Sum(long now)
         {
-            var (s, f) = (0, 0);
+            var (s, f, e) = (0, 0, 0);
             for (var i = 0; i < Buckets; i++)
             {
                 if (now - _bucket[i] < Buckets)
                 {
                     s += _successes[i];
                     f += _failures[i];
+                    e += _serverErrors[i];
                 }
             }
 
-            return (s, f);
+            return (s, f, e);
         }
 
         public void Clear() => Array.Clear(_bucket);

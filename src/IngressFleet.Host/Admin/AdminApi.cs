@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using IngressFleet.Core.Model;
 using IngressFleet.Core.Translation;
 using IngressFleet.DataPlane.Admission;
 using IngressFleet.DataPlane.State;
@@ -10,6 +12,7 @@ using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Fleet;
 using IngressFleet.Grains.Contracts.Limits;
 using IngressFleet.Grains.Contracts.SourceLeases;
+using IngressFleet.Sources.Publishing;
 using Orleans.Runtime;
 
 namespace IngressFleet.Host.Admin;
@@ -26,6 +29,12 @@ internal static class AdminApi
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>Problems listed per page of <c>/api/v1/problems</c> unless <c>limit</c> says otherwise (at most ten times this).</summary>
+    private const int ProblemsPage = 100;
+
+    /// <summary>Reasons listed per problem; the rest are counted.</summary>
+    private const int MaxReasons = 20;
 
     /// <summary>200 while the process runs: the liveness probe.</summary>
     public const string LivePath = "/healthz/live";
@@ -58,13 +67,16 @@ internal static class AdminApi
                 });
             });
 
+    /// <summary>A text as listed: at most 1,000 characters.</summary>
+    private static string Cut(string text) => text.Length <= 1000 ? text : string.Concat(text.AsSpan(0, 1000), "...");
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(LivePath, () => Results.Json(new { status = "live" }, Json));
-        endpoints.MapGet(ReadyPath, (Readiness readiness) =>
+        endpoints.MapGet(ReadyPath, (Readiness readiness, SourceInput source) =>
         {
             var (ready, reason) = readiness.Check();
-            return Results.Json(new { status = ready ? "ready" : "not ready", reason }, Json, statusCode: ready ? 200 : 503);
+            return Results.Json(new { status = ready ? "ready" : "not ready", reason, source = source.Detail() }, Json, statusCode: ready ? 200 : 503);
         });
 
         endpoints.MapGet("/api/v1/status", (ConfigInForce inForce, ConfigFollower config) =>
@@ -79,7 +91,8 @@ internal static class AdminApi
                     ingresses = state.Config.Ingresses.Count,
                     routes = state.Routes.Entries.Length,
                     backends = state.Backends.Count,
-                    rejected = state.Config.Problems.Count,
+                    rejected = state.Config.Problems.Values.Count(p => p.IsRejected),
+                    warnings = state.Config.Problems.Values.Count(p => !p.Warnings.IsEmpty),
                     conflicts = state.Routes.Conflicts.Length,
                 },
                 Json);
@@ -265,17 +278,33 @@ internal static class AdminApi
             return Results.Json(new { limits = await Task.WhenAll(keys.Select(ViewAsync)) }, Json);
         });
 
-        endpoints.MapGet("/api/v1/problems", (ConfigInForce inForce) =>
+        endpoints.MapGet("/api/v1/problems", (ConfigInForce inForce, int? limit, string? after) =>
         {
+            // Paged by object key (limit, then after=next), each text cut, so no input can make this answer huge.
             var state = inForce.Current;
-            var rejected = state.Config.Problems.Values
+            var size = Math.Clamp(limit ?? ProblemsPage, 1, ProblemsPage * 10);
+            var page = state.Config.Problems.Values
+                .Where(p => after is null || string.CompareOrdinal(p.Key, after) > 0)
                 .OrderBy(p => p.Key, StringComparer.Ordinal)
-                .Select(p => new { kind = p.Kind, @namespace = p.Namespace.Length == 0 ? null : p.Namespace, name = p.Name, source = p.Source, reasons = p.Reasons })
+                .Take(size + 1)
                 .ToList();
+            var next = page.Count > size ? page[size - 1].Key : null;
+            page = page.Take(size).ToList();
+            object Describe(ObjectProblem p, ImmutableArray<string> texts) => new
+            {
+                kind = p.Kind,
+                @namespace = p.Namespace.Length == 0 ? null : p.Namespace,
+                name = Cut(p.Name),
+                source = Cut(p.Source),
+                reasons = texts.Take(MaxReasons).Select(Cut).Concat(texts.Length > MaxReasons ? [$"... and {texts.Length - MaxReasons} more"] : []),
+            };
+            var rejected = page.Where(p => p.IsRejected).Select(p => Describe(p, p.Reasons)).ToList();
+            var warnings = page.Where(p => !p.Warnings.IsEmpty).Select(p => Describe(p, p.Warnings)).ToList();
             var conflicts = state.Routes.Conflicts
-                .Select(c => new { host = c.Host, path = c.Path, pathType = c.Match, winner = c.Winner, loser = c.Loser, reason = c.Reason })
+                .Take(size)
+                .Select(c => new { host = c.Host, path = Cut(c.Path), pathType = c.Match, winner = c.Winner, loser = c.Loser, reason = c.Reason })
                 .ToList();
-            return Results.Json(new { version = state.Version, rejected, conflicts }, Json);
+            return Results.Json(new { version = state.Version, total = state.Config.Problems.Count, next, rejected, warnings, conflicts }, Json);
         });
     }
 }

@@ -1,3 +1,4 @@
+using IngressFleet.Core.AddressPolicy;
 using IngressFleet.Core.Translation;
 using IngressFleet.DataPlane.Proxy;
 using IngressFleet.DataPlane.Telemetry;
@@ -35,6 +36,7 @@ internal static class CommandLine
         ["--admin-address"] = Key(nameof(AdminOptions.AdminAddress)),
         ["--ingress-class"] = Key(nameof(TranslationOptions.IngressClass)),
         ["--watch-ingress-without-class"] = Key(nameof(TranslationOptions.WatchIngressWithoutClass)),
+        ["--backend-loopback"] = Key(nameof(BackendAddressOptions.BackendLoopback)),
         ["--demo"] = Key(nameof(DemoOptions.Demo)),
         ["--silo-port"] = Key(nameof(FleetOptions.SiloPort)),
         ["--gateway-port"] = Key(nameof(FleetOptions.GatewayPort)),

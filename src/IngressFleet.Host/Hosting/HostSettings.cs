@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using IngressFleet.Core.AddressPolicy;
 using IngressFleet.Core.Translation;
 using IngressFleet.DataPlane.Proxy;
 using IngressFleet.DataPlane.Telemetry;
@@ -30,7 +31,7 @@ public sealed class HostSettings
     /// <summary>Every options type, in the order the documentation lists them.</summary>
     public static IReadOnlyList<Type> OptionsTypes { get; } =
     [
-        typeof(ProxyOptions), typeof(AdminOptions), typeof(TranslationOptions), typeof(SourceOptions), typeof(FleetOptions),
+        typeof(ProxyOptions), typeof(AdminOptions), typeof(TranslationOptions), typeof(BackendAddressOptions), typeof(SourceOptions), typeof(FleetOptions),
         typeof(DistributionOptions), typeof(HealthOptions), typeof(LimitOptions), typeof(AccessLogOptions), typeof(TelemetryOptions),
         typeof(ShutdownOptions), typeof(DemoOptions),
     ];
@@ -50,6 +51,14 @@ public sealed class HostSettings
     public ShutdownOptions Shutdown => Get<ShutdownOptions>();
 
     public DemoOptions Demo => Get<DemoOptions>();
+
+    /// <summary>Every port this silo listens on: proxy, admin, silo and gateway.</summary>
+    public IReadOnlyList<int> ListeningPorts =>
+        [Proxy.HttpPort, Admin.AdminPort, Fleet.SiloPort, Fleet.GatewayPort, .. Proxy.HttpsPort != 0 ? [Proxy.HttpsPort] : Array.Empty<int>()];
+
+    /// <summary>The backend address policy of this silo: its own ports, and loopback as the source implies.</summary>
+    public BackendAddressPolicy BackendAddresses() =>
+        new(Get<BackendAddressOptions>(), Sources.EffectiveSource == SourceKind.Kubernetes, ListeningPorts);
 
     /// <summary>Reads and validates every feature's options; throws <see cref="OptionsValidationException"/> listing every problem.</summary>
     public static HostSettings Read(IConfigurationSection section)
@@ -95,8 +104,7 @@ public sealed class HostSettings
 
     private IEnumerable<string> CrossChecks()
     {
-        var ports = new[] { Proxy.HttpPort, Admin.AdminPort, Fleet.SiloPort, Fleet.GatewayPort }.Concat(Proxy.HttpsPort != 0 ? [Proxy.HttpsPort] : []).ToArray();
-        if (ports.Distinct().Count() != ports.Length)
+        if (ListeningPorts.Distinct().Count() != ListeningPorts.Count)
         {
             yield return "HttpPort, HttpsPort, AdminPort, SiloPort and GatewayPort must all differ";
         }

@@ -32,6 +32,7 @@ public static class IngressFleetHost
         var services = builder.Services;
         services.AddSingleton<GracefulShutdown>();
         services.AddSingleton<IDrainSignal>(sp => sp.GetRequiredService<GracefulShutdown>());
+        services.AddSingleton(settings.BackendAddresses());
         services.AddSingleton<Readiness>();
         services.AddSingleton<ILocalSiloStatus, LocalSiloStatus>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.Shutdown.ShutdownDelaySeconds + settings.Shutdown.DrainTimeoutSeconds + 15));

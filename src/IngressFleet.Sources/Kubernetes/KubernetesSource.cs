@@ -15,6 +15,7 @@ namespace IngressFleet.Sources.Kubernetes;
 internal sealed partial class KubernetesSource(
     IOptions<SourceOptions> options,
     IngressClassFilter filter,
+    SourceInput input,
     TimeProvider time,
     ILoggerFactory loggers) : IConfigSource, IDisposable
 {
@@ -39,7 +40,7 @@ internal sealed partial class KubernetesSource(
         var reflectorLogger = loggers.CreateLogger($"{typeof(KubernetesSource).Namespace}.Reflector");
         Reflector<TObject> Mirror<TObject>(string path, string? fieldSelector = null)
             where TObject : class, k8s.IKubernetesObject<V1ObjectMeta> =>
-            new(api, path, fieldSelector, () => _changed.Release(), time, reflectorLogger) { WatchTimeout = settings.WatchTimeout };
+            new(api, path, fieldSelector, () => _changed.Release(), time, reflectorLogger) { WatchTimeout = settings.WatchTimeout, Input = input };
         IEnumerable<string> Paths(string prefix, string resource) =>
             namespaces.Count == 0 ? [$"{prefix}/{resource}"] : namespaces.Select(ns => $"{prefix}/namespaces/{ns}/{resource}");
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
+using IngressFleet.Sources.Publishing;
 using k8s;
 using k8s.Models;
 
@@ -51,6 +52,9 @@ internal sealed partial class Reflector<T>
 
     public IEnumerable<T> Items => _items.Values;
 
+    /// <summary>Told whether listing and watching work.</summary>
+    public SourceInput? Input { get; init; }
+
     /// <summary>How long the server keeps a watch open before it ends it (a normal end; the watch restarts).</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -66,7 +70,13 @@ internal sealed partial class Reflector<T>
                     await ListAsync(cancellationToken);
                 }
 
-                await WatchAsync(() => retry = FirstRetry, cancellationToken);
+                await WatchAsync(
+                    () =>
+                    {
+                        retry = FirstRetry;
+                        Input?.Succeeded(_path);
+                    },
+                    cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -79,9 +89,11 @@ internal sealed partial class Reflector<T>
             }
             catch (Exception e) when (e is HttpRequestException or KubernetesApiException or IOException or JsonException or OperationCanceledException)
             {
+                Input?.Failed(_path, e.Message);
                 if (e is KubernetesApiException or JsonException)
                 {
-                    Log.Failed(_logger, _path, retry, e);
+                    // The API server's answer says what went wrong; a stack trace of our retry loop would not.
+                    Log.Failed(_logger, _path, retry, e.GetType().Name, e.Message);
                 }
                 else
                 {
@@ -235,7 +247,7 @@ internal sealed partial class Reflector<T>
         [LoggerMessage(EventIds.ReflectorConnectionLost, LogLevel.Information, "Connection for {Path} lost ({Reason}); watching again in about {Delay}")]
         public static partial void ConnectionLost(ILogger logger, string path, TimeSpan delay, string reason);
 
-        [LoggerMessage(EventIds.ReflectorFailed, LogLevel.Warning, "List/watch of {Path} failed; retrying in about {Delay}, keeping the objects already seen")]
-        public static partial void Failed(ILogger logger, string path, TimeSpan delay, Exception exception);
+        [LoggerMessage(EventIds.ReflectorFailed, LogLevel.Warning, "List/watch of {Path} failed; retrying in about {Delay}, keeping the objects already seen: {Error}: {Reason}")]
+        public static partial void Failed(ILogger logger, string path, TimeSpan delay, string error, string reason);
     }
 }

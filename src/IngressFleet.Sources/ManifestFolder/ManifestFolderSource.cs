@@ -13,10 +13,13 @@ namespace IngressFleet.Sources.ManifestFolder;
 /// The manifest-folder source: every <c>*.yaml</c>, <c>*.yml</c> and <c>*.json</c> file of one folder, read
 /// as Kubernetes objects and published whenever a file is added, changed or removed. File-system events
 /// trigger a read at once; a periodic rescan catches events the OS dropped. A file that cannot be read
-/// keeps its previous objects in force; an object that cannot be read keeps its previous version.
+/// keeps its previous objects in force; an object that cannot be read keeps its previous version. Only
+/// regular files, and links to regular files inside the folder, are read, their size checked before
+/// reading: a FIFO would block the read, a device could be endless.
 /// </summary>
 internal sealed partial class ManifestFolderSource(
     IOptions<SourceOptions> options,
+    SourceInput input,
     TimeProvider time,
     ILogger<ManifestFolderSource> logger) : IConfigSource, IDisposable
 {
@@ -41,7 +44,7 @@ internal sealed partial class ManifestFolderSource(
         {
             try
             {
-                if (Rescan(folder) || !published)
+                if (TryRescan(folder) || !published)
                 {
                     var (objects, problems) = Merge();
                     await publisher.PublishAsync(objects, problems);
@@ -90,15 +93,75 @@ internal sealed partial class ManifestFolderSource(
         return watcher;
     }
 
+    /// <summary>Rescans the folder, telling <see cref="SourceInput"/> whether it could be listed; an unlistable folder changes nothing.</summary>
+    private bool TryRescan(string folder)
+    {
+        try
+        {
+            if (!Directory.Exists(folder))
+            {
+                // A folder that vanished (an unmounted volume, say) is an input that cannot be read, not an
+                // empty one: what is in force keeps serving.
+                input.Failed(folder, "the folder does not exist");
+                return false;
+            }
+
+            var entries = new DirectoryInfo(folder).EnumerateFileSystemInfos()
+                .Where(f => Extensions.Contains(f.Extension, StringComparer.OrdinalIgnoreCase) && !f.Name.StartsWith('.'))
+                .Select(f => Describe(folder, f))
+                .OfType<Entry>()
+                .ToDictionary(e => e.Path, StringComparer.Ordinal);
+            input.Succeeded(folder);
+            return Rescan(folder, entries);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            input.Failed(folder, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// What an entry is and whether it may be read: a regular file, or a link whose final target is a
+    /// regular file inside the folder; anything else is refused with the reason. Directories are not ours.
+    /// </summary>
+    private static Entry? Describe(string folder, FileSystemInfo entry)
+    {
+        var (kind, size) = FileKinds.Of(entry.FullName);
+        var target = entry.FullName;
+        if (kind == FileKind.SymbolicLink)
+        {
+            var resolved = entry.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+            if (resolved is null || !Path.GetFullPath(resolved).StartsWith(Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                return new Entry(entry.FullName, target, 0, DateTime.MinValue, "is a link to outside the manifest folder: only files inside it are read");
+            }
+
+            target = resolved;
+            (kind, size) = FileKinds.Of(target);
+        }
+
+        return kind switch
+        {
+            FileKind.Regular => new Entry(entry.FullName, target, size, File.GetLastWriteTimeUtc(target), null),
+            FileKind.Directory or FileKind.Missing => null,
+            _ => new Entry(entry.FullName, target, 0, DateTime.MinValue, $"is a {Name(kind)}, not a regular file: only regular files are read"),
+        };
+    }
+
+    private static string Name(FileKind kind) => kind switch
+    {
+        FileKind.Fifo => "FIFO",
+        FileKind.CharacterDevice => "character device",
+        FileKind.BlockDevice => "block device",
+        FileKind.Socket => "socket",
+        _ => "special file",
+    };
+
     /// <summary>Reads the files that appeared or changed (by size and write time) and forgets removed ones.</summary>
     /// <returns>True when anything changed.</returns>
-    private bool Rescan(string folder)
+    private bool Rescan(string folder, Dictionary<string, Entry> present)
     {
-        var present = Directory.Exists(folder)
-            ? new DirectoryInfo(folder).EnumerateFiles()
-                .Where(f => Extensions.Contains(f.Extension, StringComparer.OrdinalIgnoreCase) && !f.Name.StartsWith('.'))
-                .ToDictionary(f => f.FullName, StringComparer.Ordinal)
-            : [];
         var changed = false;
         foreach (var gone in _files.Keys.Where(k => !present.ContainsKey(k)).ToList())
         {
@@ -106,27 +169,31 @@ internal sealed partial class ManifestFolderSource(
             changed = true;
         }
 
-        foreach (var (path, info) in present)
+        foreach (var (path, entry) in present)
         {
-            var stamp = (info.Length, info.LastWriteTimeUtc);
+            var stamp = (entry.Size, entry.WrittenAt, entry.Refusal);
             if (_files.TryGetValue(path, out var known) && known.Stamp == stamp)
             {
                 continue;
             }
 
-            _files[path] = Read(path, info, stamp, known);
+            _files[path] = Read(entry, stamp, known);
             changed = true;
         }
 
         return changed;
     }
 
-    private static ManifestFileState Read(string path, FileInfo info, (long, DateTime) stamp, ManifestFileState? previous)
+    private static ManifestFileState Read(Entry entry, (long, DateTime, string?) stamp, ManifestFileState? previous)
     {
-        var name = Path.GetFileName(path);
+        var name = Path.GetFileName(entry.Path);
         var limits = ManifestLimits.Default;
         ManifestFile parsed;
-        if (info.Length > limits.MaxFileBytes)
+        if (entry.Refusal is { } refusal)
+        {
+            parsed = ManifestParser.Reject(name, refusal);
+        }
+        else if (entry.Size > limits.MaxFileBytes)
         {
             parsed = ManifestParser.Reject(name, $"file is larger than the limit of {limits.MaxFileBytes} bytes");
         }
@@ -134,9 +201,11 @@ internal sealed partial class ManifestFolderSource(
         {
             try
             {
-                parsed = ManifestParser.Parse(File.ReadAllText(path), name, limits);
+                parsed = ReadBounded(entry.Target, limits.MaxFileBytes) is { } content
+                    ? ManifestParser.Parse(content, name, limits)
+                    : ManifestParser.Reject(name, $"file grew beyond the limit of {limits.MaxFileBytes} bytes while being read");
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 parsed = ManifestParser.Reject(name, $"cannot be read: {e.Message}");
             }
@@ -145,11 +214,31 @@ internal sealed partial class ManifestFolderSource(
         return Keep(previous, stamp, parsed);
     }
 
+    /// <summary>The file's text, or null when it holds more than <paramref name="limit"/> bytes (it may have grown since it was measured).</summary>
+    private static string? ReadBounded(string path, long limit)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        using var content = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            if (content.Length + read > limit)
+            {
+                return null;
+            }
+
+            content.Write(buffer, 0, read);
+        }
+
+        return new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(content.GetBuffer(), 0, (int)content.Length).TrimStart('\uFEFF');
+    }
+
     /// <summary>
     /// The objects a file puts in force: all of the previous ones when the file is unreadable; otherwise the
     /// new ones, plus the previous version of each object whose new version was rejected.
     /// </summary>
-    private static ManifestFileState Keep(ManifestFileState? previous, (long, DateTime) stamp, ManifestFile parsed)
+    private static ManifestFileState Keep(ManifestFileState? previous, (long, DateTime, string?) stamp, ManifestFile parsed)
     {
         var before = previous?.Objects ?? [];
         if (parsed.FileRejected)
@@ -202,7 +291,10 @@ internal sealed partial class ManifestFolderSource(
         _ => o.GetType().Name,
     };
 
-    private sealed record ManifestFileState((long Length, DateTime WrittenAt) Stamp, ImmutableArray<object> Objects, ImmutableArray<ObjectProblem> Problems);
+    private sealed record ManifestFileState((long Length, DateTime WrittenAt, string? Refusal) Stamp, ImmutableArray<object> Objects, ImmutableArray<ObjectProblem> Problems);
+
+    /// <summary>A folder entry: the file read (a link's target), its size and write time, or why it is not read.</summary>
+    private sealed record Entry(string Path, string Target, long Size, DateTime WrittenAt, string? Refusal);
 
     private static partial class Log
     {

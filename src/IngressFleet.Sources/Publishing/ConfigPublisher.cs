@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using IngressFleet.Core.AddressPolicy;
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
 using IngressFleet.Core.Telemetry;
@@ -17,6 +18,7 @@ namespace IngressFleet.Sources.Publishing;
 internal sealed partial class ConfigPublisher(
     IClusterClient client,
     IngressClassFilter filter,
+    BackendAddressPolicy addresses,
     string? defaultCertificate,
     long term,
     TimeProvider time,
@@ -33,7 +35,7 @@ internal sealed partial class ConfigPublisher(
         var grain = client.GetGrain<IConfigGrain>(ControlPlaneNames.FleetKey);
         _committed ??= await grain.GetSnapshotAsync();
         var started = Stopwatch.GetTimestamp();
-        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems, _translations, defaultCertificate, time);
+        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems, _translations, defaultCertificate, time, addresses);
         var change = _committed.DiffTo(desired);
         Log.Translated(logger, objects.Ingresses.Length, change.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         foreach (var certificate in change.Certificates.Where(c => c.NotAfter - time.GetUtcNow() < CertificateTranslator.ExpiryWarning))
@@ -43,7 +45,15 @@ internal sealed partial class ConfigPublisher(
 
         foreach (var problem in change.Problems)
         {
-            Log.Rejected(logger, problem.Kind, problem.Namespace, problem.Name, problem.Source, string.Join("; ", problem.Reasons));
+            if (problem.IsRejected)
+            {
+                Log.Rejected(logger, problem.Kind, problem.Namespace, problem.Name, problem.Source, string.Join("; ", problem.Reasons));
+            }
+
+            if (!problem.Warnings.IsEmpty)
+            {
+                Log.Ignored(logger, problem.Kind, problem.Namespace, problem.Name, problem.Source, string.Join("; ", problem.Warnings));
+            }
         }
 
         if (change.IsEmpty && HasPublished)
@@ -99,6 +109,9 @@ internal sealed partial class ConfigPublisher(
 
         [LoggerMessage(EventIds.ConfigPublisherRejected, LogLevel.Warning, "Rejected {Kind} {Namespace}/{Name} from {Source}: {Reasons}")]
         public static partial void Rejected(ILogger logger, string kind, string @namespace, string name, string source, string reasons);
+
+        [LoggerMessage(EventIds.ConfigPublisherIgnored, LogLevel.Warning, "Served {Kind} {Namespace}/{Name} from {Source} with parts ignored: {Warnings}")]
+        public static partial void Ignored(ILogger logger, string kind, string @namespace, string name, string source, string warnings);
 
         [LoggerMessage(EventIds.ConfigPublisherPublished, LogLevel.Information, "Published config version {Version}: {Ingresses} ingresses set, {RemovedIngresses} removed, {Backends} backends set, {RemovedBackends} removed")]
         public static partial void Published(ILogger logger, long version, int ingresses, int removedIngresses, int backends, int removedBackends);

@@ -37,6 +37,10 @@ public sealed class SourceOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan ManifestDebounce { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>How long the source may fail to read its input before readiness detail says so. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan SourceUnreadableAfter { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a Kubernetes watch runs before it is renewed from its last resourceVersion. Default 5 min.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -1,3 +1,4 @@
+using IngressFleet.Core.AddressPolicy;
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Translation;
 using IngressFleet.Grains.Contracts.Config;
@@ -18,8 +19,10 @@ internal sealed partial class SourceRunner(
     IConfigSource source,
     ILocalSiloDetails silo,
     IngressClassFilter filter,
+    BackendAddressPolicy addresses,
     IOptions<SourceOptions> options,
     IOptions<TranslationOptions> translation,
+    SourceInput input,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -97,7 +100,7 @@ internal sealed partial class SourceRunner(
     {
         Log.TermStarted(_logger, term, source.Description);
         var cancellation = new CancellationTokenSource();
-        var publisher = new ConfigPublisher(client, filter, translation.Value.DefaultCertificate, term, time, loggers.CreateLogger<ConfigPublisher>());
+        var publisher = new ConfigPublisher(client, filter, addresses, translation.Value.DefaultCertificate, term, time, loggers.CreateLogger<ConfigPublisher>());
         var task = Task.Run(() => RunSourceAsync(publisher, term, cancellation.Token), CancellationToken.None);
         return new ActiveTerm(term, cancellation, task);
     }
@@ -115,6 +118,10 @@ internal sealed partial class SourceRunner(
         catch (SourceLeaseLostException e)
         {
             Log.TermFenced(_logger, term, e.Message);
+        }
+        finally
+        {
+            input.Clear();
         }
     }
 

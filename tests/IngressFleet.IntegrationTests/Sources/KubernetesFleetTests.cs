@@ -53,7 +53,7 @@ public sealed class KubernetesFleetTests(ITestOutputHelper output) : IAsyncLifet
                 "--cluster", "redis",
                 "--redis", _redis.Endpoint,
                 "--name", $"silo-{i}",
-                "--source", "Kubernetes",
+                "--source", "Kubernetes", "--backend-loopback", "Allow",
                 "--kubeconfig", kubeconfig,
                 "--publish-service", "ingressfleet/ingressfleet",
                 "--access-log", "off",

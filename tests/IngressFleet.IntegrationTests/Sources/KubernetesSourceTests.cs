@@ -35,7 +35,7 @@ public sealed class KubernetesSourceFixture : IAsyncLifetime
             Slice("web", A),
             LoadBalancer("203.0.113.7"));
         Host = await StandaloneHost.StartAsync(
-            "--source", "Kubernetes",
+            "--source", "Kubernetes", "--backend-loopback", "Allow",
             "--kubeconfig", Api.WriteKubeconfig(_directory),
             "--publish-service", "ingressfleet/ingressfleet",
             "--watch-ingress-without-class=false");
@@ -279,7 +279,7 @@ public sealed class KubernetesNamespaceScopeTests
                 slice);
         }
 
-        await using (var host = await StandaloneHost.StartAsync("--source", "Kubernetes", "--kubeconfig", api.WriteKubeconfig(directory), "--namespaces", "team-a, team-c"))
+        await using (var host = await StandaloneHost.StartAsync("--source", "Kubernetes", "--backend-loopback", "Allow", "--kubeconfig", api.WriteKubeconfig(directory), "--namespaces", "team-a, team-c"))
         {
             await Eventually.HoldsAsync(async () => await host.WhoAnswersAsync("team-a.k8s.test", "/") == "team", TimeSpan.FromSeconds(20), "team-a served");
             Assert.Equal("404", await host.WhoAnswersAsync("team-b.k8s.test", "/"));
@@ -290,6 +290,41 @@ public sealed class KubernetesNamespaceScopeTests
         Assert.Contains("/apis/discovery.k8s.io/v1/namespaces/team-c/endpointslices", paths);
         Assert.DoesNotContain(paths, p => p.Contains("team-b", StringComparison.Ordinal));
         Assert.DoesNotContain("/apis/networking.k8s.io/v1/ingresses", paths);
+        Directory.Delete(directory, recursive: true);
+    }
+}
+
+/// <summary>With the Kubernetes source, loopback backends are refused by default: in a pod, loopback is the controller itself.</summary>
+public sealed class KubernetesLoopbackRefusalTests
+{
+    [Fact]
+    public async Task LoopbackEndpointSlices_AndLocalhostExternalNames_AreRefused_WithAProblem()
+    {
+        var directory = Directory.CreateTempSubdirectory("ingressfleet-k8s-loopback-").FullName;
+        await using var backend = await EchoBackend.StartAsync("loop");
+        await using var api = await FakeKubernetesApi.StartAsync();
+        var external = Objects.Service("ext", "default", Objects.Port(80, "http"));
+        external.Spec.Type = "ExternalName";
+        external.Spec.ExternalName = "localhost";
+        api.Apply(
+            Objects.Ingress("loop").Rule("loop.k8s.test", "/", "Prefix", "loop", "http").Rule("ext.k8s.test", "/", "Prefix", "ext", "http").Build(),
+            Objects.Service("loop", "default", Objects.Port(80, "http")),
+            Objects.Slice("loop", "default", "http", backend.Port, ("127.0.0.1", true)),
+            external);
+
+        await using (var host = await StandaloneHost.StartAsync("--source", "Kubernetes", "--kubeconfig", api.WriteKubeconfig(directory)))
+        {
+            var reason = await Eventually.ValueAsync(
+                async () => (await host.AdminJsonAsync("/api/v1/problems")).GetProperty("rejected").EnumerateArray()
+                    .Where(p => p.GetProperty("kind").GetString() == "Service" && p.GetProperty("name").GetString() == "loop")
+                    .Select(p => p.GetProperty("reasons")[0].GetString()).FirstOrDefault(),
+                TimeSpan.FromSeconds(20),
+                "the loopback endpoint listed as refused");
+            Assert.Contains($"127.0.0.1:{backend.Port} refused: loopback addresses are refused with the Kubernetes source", reason, StringComparison.Ordinal);
+            Assert.Equal("503", await host.WhoAnswersAsync("loop.k8s.test", "/"));
+            Assert.Equal("503", await host.WhoAnswersAsync("ext.k8s.test", "/"));
+        }
+
         Directory.Delete(directory, recursive: true);
     }
 }

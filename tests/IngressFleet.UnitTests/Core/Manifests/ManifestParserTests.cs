@@ -1,5 +1,6 @@
 using System.Text;
 using IngressFleet.Core.Manifests;
+using IngressFleet.Tests.Fixtures;
 using k8s.Models;
 
 namespace IngressFleet.Tests.Core.Manifests;
@@ -162,6 +163,26 @@ public sealed class ManifestParserTests
         var file = ManifestParser.Parse(yaml.ToString(), "bomb.yaml");
 
         Assert.True(file.FileRejected);
+    }
+
+    [Fact]
+    public void Parse_AliasMultiplication_UnderTheAliasCount_IsRejectedByTheExpansionBudget()
+    {
+        // 996 aliases of one large anchor: within the alias count, but 249,000 paths once expanded.
+        var yaml = AliasManifest.Multiplying(paths: 250, aliases: 996);
+        var file = ManifestParser.Parse(yaml, "aliases.yaml");
+        Assert.True(file.FileRejected);
+        Assert.Contains("expand to more than 10000 nodes", Assert.Single(Assert.Single(file.Problems).Reasons), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ModestAliases_AreExpanded()
+    {
+        var file = ManifestParser.Parse(AliasManifest.Multiplying(paths: 2, aliases: 3), "aliases.yaml");
+        Assert.False(file.FileRejected, string.Join("; ", file.Problems.SelectMany(p => p.Reasons)));
+        var ingress = Assert.IsType<V1Ingress>(Assert.Single(file.Objects));
+        Assert.Equal(4, ingress.Spec.Rules.Count);
+        Assert.All(ingress.Spec.Rules, r => Assert.Equal(2, r.Http.Paths.Count));
     }
 
     [Fact]

@@ -21,13 +21,14 @@ public sealed class TrafficAnnotationTests
     }
 
     [Fact]
-    public void Defaults_ArePowerOfTwoChoices_NoLimits_PassiveHealthCountingServerErrors()
+    public void Defaults_ArePowerOfTwoChoices_NoLimits_PassiveHealthNotCountingServerErrors()
     {
         var options = Read();
         Assert.Equal(TrafficPolicy.Default, options.Traffic);
         Assert.Null(options.ConnectionLimit);
         Assert.Null(options.RateLimit);
         Assert.Equal(HealthPolicy.Default, options.Health);
+        Assert.False(options.Health.ServerErrorsAreFailures);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class TrafficAnnotationTests
     public void ActiveHealthCheck_IsRead_AndGoesToTheBackendFromTheOldestIngress()
     {
         var check = Read(("ingressfleet.io/health-check-path", "/healthz"), ("ingressfleet.io/health-check-interval", "1s"), ("ingressfleet.io/health-check-unhealthy-threshold", "2")).Health;
-        Assert.Equal(new HealthPolicy(true, new HealthCheck("/healthz", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 2, 2)), check);
+        Assert.Equal(new HealthPolicy(false, new HealthCheck("/healthz", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 2, 2)), check);
 
         var older = Objects.Ingress("older").Created(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc)).Rule("a.com", "/", "Prefix", "web", 80)
             .Annotate("ingressfleet.io/health-check-path", "/ready").Build();

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using IngressFleet.Core.Model;
+
+namespace IngressFleet.Core.Translation.Annotations;
+
+/// <summary>
+/// The typed parsers of annotation values, each with explicit bounds. Digits are ASCII only, numbers have a
+/// bounded number of digits and are computed in <see cref="decimal"/>, so no value can overflow, be NaN or
+/// infinite, or reach a timer as an out-of-range argument.
+/// </summary>
+public static partial class AnnotationValues
+{
+    /// <summary>Longest header name read from an annotation.</summary>
+    public const int MaxHeaderNameLength = 128;
+
+    /// <summary>Longest cookie name read from an annotation (browsers take 4 KB for name and value together).</summary>
+    public const int MaxCookieNameLength = 64;
+
+    /// <summary>Longest path read from an annotation.</summary>
+    public const int MaxPathLength = 1024;
+
+    /// <summary>Go's <c>strconv.ParseBool</c> spellings, which ingress-nginx accepts.</summary>
+    public static ValueParser<bool> Flag { get; } = new(
+        "must be \"true\" or \"false\"",
+        v => v switch
+        {
+            "true" or "True" or "TRUE" or "t" or "T" or "1" => (true, true),
+            "false" or "False" or "FALSE" or "f" or "F" or "0" => (true, false),
+            _ => (false, false),
+        });
+
+    /// <summary>A Strict-Transport-Security value as RFC 6797 defines it: max-age, then includeSubDomains and preload.</summary>
+    public static ValueParser<string> Hsts { get; } = new(
+        "must be a Strict-Transport-Security value such as \"max-age=31536000; includeSubDomains\" (max-age of at most 10 digits, then includeSubDomains and/or preload)",
+        v => HstsValue().IsMatch(v) ? (true, v) : (false, string.Empty));
+
+    /// <summary>A duration: <c>500ms</c>, <c>5s</c>, <c>1.5m</c>, <c>1h</c>, or a number of seconds, within [<paramref name="minimum"/>, <paramref name="maximum"/>].</summary>
+    public static ValueParser<TimeSpan> Duration(TimeSpan minimum, TimeSpan maximum) => new(
+        $"must be a duration between {Describe(minimum)} and {Describe(maximum)}, such as \"500ms\", \"5s\" or \"1m\"",
+        v =>
+        {
+            var match = DurationValue().Match(v);
+            if (!match.Success)
+            {
+                return (false, TimeSpan.Zero);
+            }
+
+            var amount = decimal.Parse(match.Groups["amount"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+            var ticks = amount * match.Groups["unit"].Value switch
+            {
+                "ms" => TimeSpan.TicksPerMillisecond,
+                "m" => TimeSpan.TicksPerMinute,
+                "h" => TimeSpan.TicksPerHour,
+                _ => TimeSpan.TicksPerSecond,
+            };
+            return ticks >= minimum.Ticks && ticks <= maximum.Ticks ? (true, TimeSpan.FromTicks((long)ticks)) : (false, TimeSpan.Zero);
+        });
+
+    /// <summary>A whole number within [<paramref name="minimum"/>, <paramref name="maximum"/>].</summary>
+    public static ValueParser<int> Count(int minimum, int maximum) => new(
+        $"must be a whole number between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)}",
+        v => WholeNumber().IsMatch(v) && long.Parse(v, NumberStyles.None, CultureInfo.InvariantCulture) is var n && n >= minimum && n <= maximum
+            ? (true, (int)n)
+            : (false, 0));
+
+    /// <summary>A finite positive rate within [<paramref name="minimum"/>, <paramref name="maximum"/>] (decimal notation only: no exponent, NaN or infinity).</summary>
+    public static ValueParser<double> Rate(decimal minimum, decimal maximum) => new(
+        $"must be a number between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)} (decimal notation)",
+        v =>
+        {
+            if (!DecimalNumber().IsMatch(v))
+            {
+                return (false, 0);
+            }
+
+            var rate = decimal.Parse(v, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+            return rate >= minimum && rate <= maximum ? (true, (double)rate) : (false, 0);
+        });
+
+    /// <summary>Exactly one of <paramref name="choices"/>, compared without regard to case (so never a flags combination).</summary>
+    public static ValueParser<T> Choice<T>(params (string Name, T Value)[] choices) => new(
+        $"supported values: {string.Join(", ", choices.Select(c => $"\"{c.Name}\""))}",
+        v =>
+        {
+            foreach (var (name, value) in choices)
+            {
+                if (string.Equals(name, v, StringComparison.OrdinalIgnoreCase))
+                {
+                    return (true, value);
+                }
+            }
+
+            return (false, default!);
+        });
+
+    /// <summary>An RFC 9110 token (a header or cookie name) of at most <paramref name="maxLength"/> characters.</summary>
+    public static ValueParser<string> Token(string what, int maxLength) => new(
+        $"must be a {what} of 1 to {maxLength.ToString(CultureInfo.InvariantCulture)} characters: letters, digits and !#$%&'*+.^_`|~-",
+        v => IsToken(v, maxLength) ? (true, v) : (false, string.Empty));
+
+    /// <summary>An absolute URL path of RFC 3986 path characters, at most <see cref="MaxPathLength"/> long.</summary>
+    public static ValueParser<string> Path { get; } = new(
+        $"must be an absolute path of at most {MaxPathLength.ToString(CultureInfo.InvariantCulture)} characters, of RFC 3986 path characters",
+        v => v.Length <= MaxPathLength && PathValue().IsMatch(v) ? (true, v) : (false, string.Empty));
+
+    /// <summary>What a consistent-hashing key is read from.</summary>
+    public static ValueParser<HashKey> HashBy { get; } = new(
+        $"must be \"header:NAME\", \"cookie:NAME\" or \"client-address\" (NAME a token of at most {MaxHeaderNameLength.ToString(CultureInfo.InvariantCulture)} characters)",
+        v => v.Split(':', 2, StringSplitOptions.TrimEntries) switch
+        {
+            ["client-address"] => (true, new HashKey(HashSource.ClientAddress, null)),
+            ["header", var header] when IsToken(header, MaxHeaderNameLength) => (true, new HashKey(HashSource.Header, header)),
+            ["cookie", var cookie] when IsToken(cookie, MaxCookieNameLength) => (true, new HashKey(HashSource.Cookie, cookie)),
+            _ => (false, new HashKey(HashSource.ClientAddress, null)),
+        });
+
+    /// <summary>True when every character is printable ASCII: header values and names must be, and digits elsewhere than 0-9 must not pass.</summary>
+    public static bool IsPrintableAscii(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsToken(string value, int maxLength) => value.Length > 0 && value.Length <= maxLength && TokenValue().IsMatch(value);
+
+    private static string Describe(TimeSpan value) =>
+        value == TimeSpan.Zero ? "0s"
+        : value.Ticks % TimeSpan.TicksPerHour == 0 ? $"{value.TotalHours.ToString(CultureInfo.InvariantCulture)}h"
+        : value.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{value.TotalMinutes.ToString(CultureInfo.InvariantCulture)}m"
+        : value.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{value.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s"
+        : $"{value.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms";
+
+    [GeneratedRegex(@"^(?<amount>[0-9]{1,9}(?:\.[0-9]{1,9})?)(?<unit>ms|s|m|h)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DurationValue();
+
+    [GeneratedRegex("^[0-9]{1,10}$", RegexOptions.CultureInvariant)]
+    private static partial Regex WholeNumber();
+
+    [GeneratedRegex(@"^[0-9]{1,9}(?:\.[0-9]{1,9})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DecimalNumber();
+
+    [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex TokenValue();
+
+    [GeneratedRegex("^/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex PathValue();
+
+    // Directive names are case-insensitive (RFC 6797 6.1); matched without IgnoreCase, whose Unicode case
+    // folding would let non-ASCII letters through (the caller checks ASCII first anyway).
+    [GeneratedRegex("^[Mm][Aa][Xx]-[Aa][Gg][Ee]=[0-9]{1,10}([ \t]*;[ \t]*([Ii][Nn][Cc][Ll][Uu][Dd][Ee][Ss][Uu][Bb][Dd][Oo][Mm][Aa][Ii][Nn][Ss]|[Pp][Rr][Ee][Ll][Oo][Aa][Dd]))*[ \t]*;?$", RegexOptions.CultureInvariant)]
+    private static partial Regex HstsValue();
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+using IngressFleet.Core.AddressPolicy;
+
+namespace IngressFleet.DataPlane.Proxy;
+
+/// <summary>
+/// Opens connections to backends for <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves the name
+/// (an ExternalName, say) and connects only to addresses the <see cref="BackendAddressPolicy"/> allows, so a
+/// name that resolves to loopback, link-local or this silo's own ports is refused at every connect, not only
+/// when its config was read.
+/// </summary>
+public sealed class BackendConnector(BackendAddressPolicy policy)
+{
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var endpoint = context.DnsEndPoint;
+        var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+        Exception? last = null;
+        foreach (var address in addresses)
+        {
+            if (policy.Refusal(address, endpoint.Port) is { } reason)
+            {
+                last ??= new HttpRequestException(HttpRequestError.ConnectionError, $"backend {endpoint.Host}:{endpoint.Port} ({address}) refused: {reason}");
+                continue;
+            }
+
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(address, endpoint.Port, cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last ?? new HttpRequestException(HttpRequestError.NameResolutionError, $"backend {endpoint.Host} has no address");
+    }
+}
