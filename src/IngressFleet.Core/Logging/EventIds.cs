@@ -37,6 +37,7 @@ public static class EventIds
     public const int SourceRunnerTermFenced = 2021;
     public const int SourceRunnerReleaseFailed = 2022;
     public const int ConfigPublisherIgnored = 2023;
+    public const int StorageLossFilterDeactivating = 1020;
     public const int FleetReporterReportFailed = 3001;
     public const int FollowerSynced = 3002;
     public const int FollowerDeltaHandled = 3003;
@@ -50,10 +51,14 @@ public static class EventIds
     public const int HealthReporterReportFailed = 3011;
     public const int LimitLeaseRenewerRenewFailed = 3012;
     public const int ActiveProberScanFailed = 3013;
+    public const int FollowerResubscribeFailed = 3014;
     public const int ProxyHandlerForwardFailed = 4001;
     public const int AccessLogWriteFailed = 4002;
     public const int ProxyHandlerClientAborted = 4003;
     public const int DemoBackendsStarted = 5001;
     public const int GracefulShutdownDraining = 5002;
     public const int GracefulShutdownDrained = 5003;
+    public const int MembershipTableRepairRepairing = 5004;
+    public const int MembershipTableRepairRegistered = 5005;
+    public const int MembershipTableRepairFailed = 5006;
 }

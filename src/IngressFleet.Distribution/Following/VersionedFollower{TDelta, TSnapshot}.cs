@@ -125,7 +125,27 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
 
         await SyncAsync(cancellationToken);
         Log.Repaired(_logger, _name, _target.Version);
+
+        // The stream missed a change: its subscription may be gone with the store that held it (Redis restarted
+        // empty). Subscribing again restores the fast path; until then the checks keep this silo current.
+        await ResubscribeAsync();
         return true;
+    }
+
+    private async Task ResubscribeAsync()
+    {
+        try
+        {
+            var fresh = await _feed.SubscribeAsync(OnDeltaAsync);
+            if (Interlocked.Exchange(ref _subscription, fresh) is { } old)
+            {
+                await old.DisposeAsync().AsTask().WaitAsync(_timing.UnsubscribeTimeout, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.ResubscribeFailed(_logger, _name, e.Message);
+        }
     }
 
     public void Dispose() => _gate.Dispose();
@@ -261,6 +281,9 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
 
         [LoggerMessage(EventIds.FollowerUnsubscribeFailed, LogLevel.Warning, "Could not unsubscribe from the {Followed} stream")]
         public static partial void UnsubscribeFailed(ILogger logger, string followed, Exception exception);
+
+        [LoggerMessage(EventIds.FollowerResubscribeFailed, LogLevel.Warning, "{Followed}: subscribing again failed ({Reason}); version checks keep this silo current")]
+        public static partial void ResubscribeFailed(ILogger logger, string followed, string reason);
 
         [LoggerMessage(EventIds.FollowerRetry, LogLevel.Warning, "{Followed}: could not {What}; retrying in {Delay}")]
         public static partial void RetryLater(ILogger logger, string followed, string what, TimeSpan delay, Exception exception);

@@ -6,4 +6,9 @@ namespace IngressFleet.Grains.Contracts.Config;
 /// <param name="SourceTerm">The lease term of the newest source that committed.</param>
 /// <param name="Silo">The silo that hosts the config grain.</param>
 [GenerateSerializer, Immutable, Alias("ingressfleet.ControlPlaneStatus")]
-public sealed record ControlPlaneStatus(long Version, bool SourceSynced, long SourceTerm, string Silo);
+public sealed record ControlPlaneStatus(long Version, bool SourceSynced, long SourceTerm, string Silo)
+{
+    /// <summary>When a source last committed (a change or a sync), as the config grain's silo saw it; null before any commit of this activation.</summary>
+    [Id(0)]
+    public DateTimeOffset? LastCommitAt { get; init; }
+}

@@ -4,6 +4,7 @@ using IngressFleet.Grains.Contracts.Backends;
 using IngressFleet.Grains.Contracts.Certificates;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Ingresses;
+using IngressFleet.Grains.Contracts.SourceLeases;
 using Orleans.Streams;
 
 namespace IngressFleet.Grains.Config;
@@ -24,6 +25,12 @@ internal sealed partial class ConfigGrain(
 
     private RoutingConfig _current = RoutingConfig.Empty;
     private IAsyncStream<ConfigDelta>? _stream;
+    private DateTimeOffset? _lastCommitAt;
+
+    // Nothing stored means a new fleet or a store that lost its data, which cannot be told apart. Either way the
+    // next version starts from the clock (microseconds), above any version a silo may still serve, so no silo
+    // ever takes new config for the old config it already has.
+    private long _versionFloor;
 
     // What status reads see: replaced in one write, only after the state it describes is stored, so an
     // interleaved read never pairs a synced source with a version that is not yet the current one.
@@ -33,11 +40,19 @@ internal sealed partial class ConfigGrain(
     {
         _stream = this.GetStreamProvider(ControlPlaneNames.ProviderName).GetStream<ConfigDelta>(ControlPlaneNames.Id);
         var state = index.State;
-        _status = Status(state);
         if (state.Version == 0)
         {
+            _versionFloor = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+
+            // And commits of a term older than the lease's current one stay refused, though the term that
+            // committed last was lost: a source holder frozen past its lease must not write on waking.
+            var lease = await GrainFactory.GetGrain<ISourceLeaseGrain>(ControlPlaneNames.FleetKey).GetAsync();
+            state.SourceTerm = Math.Max(state.SourceTerm, lease?.Term ?? 0);
+            _status = Status(state);
             return;
         }
+
+        _status = Status(state);
 
         var ingresses = await Task.WhenAll(state.Ingresses.Select(k => GrainFactory.GetGrain<IIngressGrain>(k).GetAsync()));
         var backends = await Task.WhenAll(state.Backends.Select(k => GrainFactory.GetGrain<IBackendGrain>(k).GetAsync()));
@@ -62,14 +77,15 @@ internal sealed partial class ConfigGrain(
             return new CommitResult(false, _current.Version);
         }
 
-        if (change.IsEmpty)
+        _lastCommitAt = time.GetUtcNow();
+        if (change.IsEmpty && _current.Version != 0)
         {
             if (!state.SourceSynced || sourceTerm != state.SourceTerm)
             {
                 await WriteAsync(ConfigIndex.Of(state.Version, sourceTerm, _current));
-                _status = Status(index.State);
             }
 
+            _status = Status(index.State);
             return new CommitResult(true, _current.Version);
         }
 
@@ -82,7 +98,7 @@ internal sealed partial class ConfigGrain(
                 .Concat(change.RemovedCertificates.Select(k => GrainFactory.GetGrain<ICertificateGrain>(k).SetAsync(null))));
 
         var previous = _current.Version;
-        var next = _current.Apply(change, previous + 1);
+        var next = _current.Apply(change, Math.Max(previous + 1, _versionFloor));
         await WriteAsync(ConfigIndex.Of(next.Version, sourceTerm, next));
         _current = next;
         _status = Status(index.State);
@@ -112,7 +128,7 @@ internal sealed partial class ConfigGrain(
 
     public Task<ControlPlaneStatus> GetStatusAsync() => Task.FromResult(_status);
 
-    private ControlPlaneStatus Status(ConfigIndex state) => new(state.Version, state.SourceSynced, state.SourceTerm, RuntimeIdentity);
+    private ControlPlaneStatus Status(ConfigIndex state) => new(state.Version, state.SourceSynced, state.SourceTerm, RuntimeIdentity) { LastCommitAt = _lastCommitAt };
 
     /// <summary>Stores <paramref name="next"/>; the state in memory changes only once the write succeeded.</summary>
     private async Task WriteAsync(ConfigIndex next)

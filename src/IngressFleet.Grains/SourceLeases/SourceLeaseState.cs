@@ -1,6 +1,10 @@
 namespace IngressFleet.Grains.SourceLeases;
 
-/// <summary>What the lease grain persists, and the lease's rules: one holder at a time, a new term for each new holder.</summary>
+/// <summary>
+/// What the lease grain persists, and the lease's rules: one holder at a time, a new term for each new holder.
+/// A new term is the current time in milliseconds when that is above the last term, so terms keep rising even
+/// after the store lost this state (Redis restarted empty): fencing never depends on the store remembering.
+/// </summary>
 [GenerateSerializer, Alias("ingressfleet.SourceLeaseState")]
 public sealed class SourceLeaseState
 {
@@ -28,7 +32,7 @@ public sealed class SourceLeaseState
 
         if (!held || Holder != holder)
         {
-            Term++;
+            Term = Math.Max(Term + 1, now.ToUnixTimeMilliseconds());
             Holder = holder;
         }
 

@@ -12,6 +12,7 @@ using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Fleet;
 using IngressFleet.Grains.Contracts.Limits;
 using IngressFleet.Grains.Contracts.SourceLeases;
+using IngressFleet.Host.Membership;
 using IngressFleet.Sources.Publishing;
 using Orleans.Runtime;
 
@@ -67,16 +68,30 @@ internal static class AdminApi
                 });
             });
 
+    private static object Describe(StoreHealth store) => new
+    {
+        reachable = store.Reachable,
+        membershipTable = store.TablePresent ? "present" : "missing",
+        error = store.Error,
+        checkedAt = store.CheckedAt,
+        repairs = store.Repairs,
+    };
+
     /// <summary>A text as listed: at most 1,000 characters.</summary>
     private static string Cut(string text) => text.Length <= 1000 ? text : string.Concat(text.AsSpan(0, 1000), "...");
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(LivePath, () => Results.Json(new { status = "live" }, Json));
-        endpoints.MapGet(ReadyPath, (Readiness readiness, SourceInput source) =>
+        endpoints.MapGet(ReadyPath, (Readiness readiness, SourceInput source, MembershipTableRepair store) =>
         {
+            // Static stability: a silo serving a valid table stays ready while the control plane is down; the
+            // details say why anything is amiss.
             var (ready, reason) = readiness.Check();
-            return Results.Json(new { status = ready ? "ready" : "not ready", reason, source = source.Detail() }, Json, statusCode: ready ? 200 : 503);
+            return Results.Json(
+                new { status = ready ? "ready" : "not ready", reason, source = source.Detail(), controlPlane = store.Store.Detail },
+                Json,
+                statusCode: ready ? 200 : 503);
         });
 
         endpoints.MapGet("/api/v1/status", (ConfigInForce inForce, ConfigFollower config) =>
@@ -98,7 +113,7 @@ internal static class AdminApi
                 Json);
         });
 
-        endpoints.MapGet("/api/v1/fleet", async (IClusterClient client, TimeProvider time) =>
+        endpoints.MapGet("/api/v1/fleet", async (IClusterClient client, TimeProvider time, MembershipTableRepair store) =>
         {
             var management = client.GetGrain<IManagementGrain>(0);
             var statusTask = client.GetGrain<IConfigGrain>(ControlPlaneNames.FleetKey).GetStatusAsync();
@@ -113,10 +128,14 @@ internal static class AdminApi
             {
                 (status, lease, reports, hosts) = (await statusTask, await leaseTask, await reportsTask, await hostsTask);
             }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Right after a silo dies its grains are briefly unreachable; this silo still serves its last version.
-                return Results.Json(new { error = $"the control plane is not reachable right now: {e.GetType().Name}" }, Json, statusCode: 503);
+                // Right after a silo dies its grains are briefly unreachable, and after the store lost its data the
+                // membership table is briefly missing: 503 with the reason, never 500; this silo still serves its last version.
+                return Results.Json(
+                    new { error = $"the control plane is not reachable right now: {e.GetType().Name}: {e.Message}", store = Describe(store.Store) },
+                    Json,
+                    statusCode: 503);
             }
 
             var now = time.GetUtcNow();
@@ -149,6 +168,8 @@ internal static class AdminApi
                         configGrainSilo = status.Silo,
                         sourceHolder = lease is { Granted: true } ? lease.Holder : null,
                         sourceLeaseTerm = lease?.Term,
+                        lastCommitAgeMs = status.LastCommitAt is { } at ? (long?)(now - at).TotalMilliseconds : null,
+                        store = Describe(store.Store),
                     },
                     silos,
                     unreportedSilos = unreported,

@@ -4,6 +4,7 @@ using IngressFleet.Distribution;
 using IngressFleet.Distribution.Fleet;
 using IngressFleet.Host.Admin;
 using IngressFleet.Host.Demo;
+using IngressFleet.Host.Membership;
 using IngressFleet.Host.Telemetry;
 using IngressFleet.Sources;
 
@@ -34,6 +35,7 @@ public static class IngressFleetHost
         services.AddSingleton<IDrainSignal>(sp => sp.GetRequiredService<GracefulShutdown>());
         services.AddSingleton(settings.BackendAddresses());
         services.AddSingleton<Readiness>();
+        services.AddSingleton<MembershipTableRepair>();
         services.AddSingleton<ILocalSiloStatus, LocalSiloStatus>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.Shutdown.ShutdownDelaySeconds + settings.Shutdown.DrainTimeoutSeconds + 15));
         DemoSetup.AddBackends(services, settings.Demo);
@@ -43,6 +45,7 @@ public static class IngressFleetHost
         services.AddDataPlane();
         services.AddDistribution();
         services.AddSources(settings.Sources);
+        services.AddHostedService(sp => sp.GetRequiredService<MembershipTableRepair>());
         services.AddHostedService(sp => sp.GetRequiredService<GracefulShutdown>());
 
         var app = builder.Build();

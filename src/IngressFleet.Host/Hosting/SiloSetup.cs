@@ -1,5 +1,6 @@
 using System.Net;
 using IngressFleet.Grains.Contracts.Config;
+using IngressFleet.Grains.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Persistence;
@@ -28,6 +29,7 @@ internal static class SiloSetup
 
         // Grain calls carry the caller's trace context, so a traced config change stays one trace across silos.
         silo.AddActivityPropagation();
+        silo.AddIncomingGrainCallFilter<StorageLossFilter>();
         if (options.Cluster == ClusterMode.Standalone)
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ClusterId, clusterId: options.ClusterId);
