@@ -11,6 +11,13 @@ if ! command -v redis-server >/dev/null || ! { command -v haproxy >/dev/null || 
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server haproxy >/dev/null
 fi
 
+# The chaos suite is a Python script (standard library only).
+if ! command -v python3 >/dev/null; then
+  echo "installing python3"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
+fi
+
 # The deploy manifests are rendered with kubectl kustomize. Machines here ship kubectl 1.32; Debian's
 # kubernetes-client package conflicts with it, so install it only where there is no kubectl at all.
 if ! command -v kubectl >/dev/null; then
@@ -35,6 +42,11 @@ for project in tests/IngressFleet.UnitTests tests/IngressFleet.IntegrationTests;
     --logger "console;verbosity=normal" || status=$?
 done
 
+# The chaos suite's short profile: a three-silo fleet behind HAProxy under open-loop load and config churn,
+# one fault at a time (SIGKILL, SIGSTOP, rolling restart, Redis losing its data), budgets asserted.
+chaos=met
+python3 tests/chaos/chaos.py --profile short --no-build || { status=1; chaos=missed; }
+
 count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
 passed=0; failed=0; total=0; executed=0; files=0
 for trx in "$results"/*.trx; do
@@ -50,5 +62,6 @@ if [ "$files" -ne 2 ]; then
   exit 1
 fi
 skipped=$(( total - executed ))
+echo "chaos (short profile): budgets ${chaos}"
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

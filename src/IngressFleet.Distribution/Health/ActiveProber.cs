@@ -113,7 +113,7 @@ internal sealed partial class ActiveProber(
     {
         try
         {
-            await client.GetGrain<IBackendGrain>(backend).EnsureProberAsync();
+            await client.GetGrain<IBackendGrain>(backend).PublishHealthAgainAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

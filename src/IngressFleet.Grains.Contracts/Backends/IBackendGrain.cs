@@ -21,9 +21,12 @@ public interface IBackendGrain : IConfigItemGrain<BackendEndpoints>
     [Alias("ReportProbe")]
     Task ReportProbeAsync(string silo, string destination, bool healthy);
 
-    /// <summary>Makes sure a live silo is assigned to probe, when the backend has active checks; wakes the grain.</summary>
-    [Alias("EnsureProber")]
-    Task EnsureProberAsync();
+    /// <summary>
+    /// Hands this backend's health (ejections, and a live prober when it has active checks) to the health grain
+    /// again, changed or not: for a health grain that started over, or a silo that sees no live prober. Wakes the grain.
+    /// </summary>
+    [Alias("PublishHealthAgain")]
+    Task PublishHealthAgainAsync();
 
     [Alias("GetHealth"), Orleans.Concurrency.AlwaysInterleave]
     Task<BackendHealth> GetHealthAsync();

@@ -77,7 +77,11 @@ internal sealed partial class BackendGrain(
         await PublishAsync();
     }
 
-    public async Task EnsureProberAsync() => await PublishAsync();
+    public async Task PublishHealthAgainAsync()
+    {
+        _published = null;
+        await PublishAsync();
+    }
 
     public Task<BackendHealth> GetHealthAsync() => Task.FromResult(Health());
 

@@ -20,18 +20,19 @@ internal sealed class LimitGrain(
         return Task.CompletedTask;
     }
 
+    // The marker is written before the ledger changes: when the store is down the call fails with the ledger
+    // untouched, so it never records a grant (say, a smaller one) the silo did not receive while the silo goes
+    // on using its previous lease until that expires.
     public async Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand)
     {
-        var lease = _ledger.Lease(silo, limit, inUse, need, demand, time.GetUtcNow());
         await CoverAsync();
-        return lease;
+        return _ledger.Lease(silo, limit, inUse, need, demand, time.GetUtcNow());
     }
 
     public async Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand)
     {
-        var share = _ledger.Share(silo, requestsPerSecond, burst, demand, time.GetUtcNow());
         await CoverAsync();
-        return share;
+        return _ledger.Share(silo, requestsPerSecond, burst, demand, time.GetUtcNow());
     }
 
     public Task<LimitView> GetAsync() => Task.FromResult(_ledger.View(this.GetPrimaryKeyString(), time.GetUtcNow()));
@@ -40,10 +41,21 @@ internal sealed class LimitGrain(
     private async Task CoverAsync()
     {
         var until = time.GetUtcNow() + options.Value.LimitLeaseDuration;
-        if (marker.State.LeasesValidUntil < until - TimeSpan.FromSeconds(1))
+        var covered = marker.State.LeasesValidUntil;
+        if (covered < until - TimeSpan.FromSeconds(1))
         {
+            // Only a stored marker counts: after a failed write (the store down, or this activation stale
+            // because another took over) every call tries again and grants nothing until one succeeds.
             marker.State.LeasesValidUntil = until + TimeSpan.FromSeconds(1);
-            await marker.WriteStateAsync();
+            try
+            {
+                await marker.WriteStateAsync();
+            }
+            catch
+            {
+                marker.State.LeasesValidUntil = covered;
+                throw;
+            }
         }
     }
 }

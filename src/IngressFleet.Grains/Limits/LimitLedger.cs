@@ -36,6 +36,9 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
         var holding = _holdings.TryGetValue(silo, out var h) ? h : _holdings[silo] = new Holding();
         (holding.InUse, holding.Need, holding.Demand, holding.ExpiresAt) = (inUse, Math.Max(need, inUse), Math.Max(demand, Math.Max(need, inUse)), now + leaseDuration);
 
+        // A silo renews one call at a time, so this call tells that it runs with the previous grant now.
+        var acknowledged = holding.Granted;
+
         int granted;
         if (now < GrantsOpenAt)
         {
@@ -49,6 +52,9 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
         }
 
         holding.Granted = Math.Max(granted, 0);
+
+        // Until the silo has this answer it still runs with the previous grant: a cut is not free for others yet.
+        holding.Reserved = Math.Max(acknowledged, holding.Granted);
         return new PermitLease((int)holding.Granted, leaseDuration);
     }
 
@@ -74,9 +80,12 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
         }
     }
 
-    /// <summary>What the other silos hold or still use: the part of the limit not available to <paramref name="silo"/>.</summary>
+    /// <summary>
+    /// What the other silos hold or still use: the part of the limit not available to <paramref name="silo"/>.
+    /// A grant that was cut counts at its old size until its silo renews again (and so has the cut).
+    /// </summary>
     private int Reserved(string silo) =>
-        (int)_holdings.Where(p => p.Key != silo).Sum(p => Math.Max(p.Value.Granted, p.Value.InUse));
+        (int)_holdings.Where(p => p.Key != silo).Sum(p => Math.Max(Math.Max(p.Value.Granted, p.Value.Reserved), p.Value.InUse));
 
     /// <summary>
     /// Max-min fair shares, in two rounds of water-filling: first what each silo needs now (in flight and
@@ -108,6 +117,7 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
     private sealed class Holding
     {
         public double Granted;
+        public double Reserved;
         public double InUse;
         public double Need;
         public double Demand;

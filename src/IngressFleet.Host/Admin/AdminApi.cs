@@ -283,6 +283,7 @@ internal static class AdminApi
                     return new
                     {
                         key = v.Key,
+                        grainSilo = v.GrainSilo,
                         limit = v.Limit,
                         used = v.Holdings.Sum(h => h.InUse),
                         granted = v.Holdings.Sum(h => h.Granted),

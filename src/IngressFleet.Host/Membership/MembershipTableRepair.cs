@@ -14,8 +14,10 @@ namespace IngressFleet.Host.Membership;
 /// to an empty replica, <c>FLUSHALL</c>) every read fails ("the Redis membership table version is missing")
 /// and every silo's heartbeat with it, so no silo could join, leave or be declared dead until every silo was
 /// restarted. Every few seconds this reads the table; when the version row is missing it creates it again
-/// (the same call Orleans makes at start-up, which only writes a row that is absent) and inserts this silo's
-/// own row, as every other silo does for itself. Also the source of the control plane's store health in the
+/// (the call Orleans makes at start-up, which writes version 0 only if the row is absent) and inserts this
+/// silo's own row, as every other silo does for itself. The table restarts below the version every silo's
+/// view has, so silos keep their views (a newer table without them would make them stop) until membership
+/// changes carry it past them; see docs/fleet.md for what that leaves open. Also the source of the control plane's store health in the
 /// fleet view, readiness detail and the <c>ingressfleet.control_plane.store_available</c> gauge.
 /// </summary>
 internal sealed partial class MembershipTableRepair : BackgroundService
