@@ -62,4 +62,5 @@ public static class EventIds
     public const int MembershipTableRepairRepairing = 5004;
     public const int MembershipTableRepairRegistered = 5005;
     public const int MembershipTableRepairFailed = 5006;
+    public const int MembershipTableRepairRestored = 5007;
 }

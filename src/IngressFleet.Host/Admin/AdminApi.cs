@@ -34,6 +34,9 @@ internal static class AdminApi
     /// <summary>Problems listed per page of <c>/api/v1/problems</c> unless <c>limit</c> says otherwise (at most ten times this).</summary>
     private const int ProblemsPage = 100;
 
+    /// <summary>How long the fleet view waits for the control plane before answering 503.</summary>
+    private static readonly TimeSpan FleetViewTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>Reasons listed per problem; the rest are counted.</summary>
     private const int MaxReasons = 20;
 
@@ -126,6 +129,8 @@ internal static class AdminApi
             Dictionary<SiloAddress, SiloStatus> hosts;
             try
             {
+                // Bounded: a grain on a silo that just died answers only once the silo is declared dead.
+                await Task.WhenAll(statusTask, leaseTask, reportsTask, hostsTask).WaitAsync(FleetViewTimeout, time);
                 (status, lease, reports, hosts) = (await statusTask, await leaseTask, await reportsTask, await hostsTask);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -82,7 +82,7 @@ internal static class SiloSetup
         && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("POD_NAME"))
         && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("POD_NAMESPACE"));
 
-    private static ConfigurationOptions RedisOptions(FleetOptions options)
+    internal static ConfigurationOptions RedisOptions(FleetOptions options)
     {
         var redis = ConfigurationOptions.Parse(options.Redis!);
 

@@ -4,7 +4,7 @@ using IngressFleet.Core.Telemetry;
 using IngressFleet.Distribution.Config;
 using IngressFleet.Host.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Clustering.Redis;
+using StackExchange.Redis;
 
 namespace IngressFleet.Host.Membership;
 
@@ -13,27 +13,37 @@ namespace IngressFleet.Host.Membership;
 /// writes the table's version row once, at start-up: after Redis loses its data (restarted empty, failed over
 /// to an empty replica, <c>FLUSHALL</c>) every read fails ("the Redis membership table version is missing")
 /// and every silo's heartbeat with it, so no silo could join, leave or be declared dead until every silo was
-/// restarted. Every few seconds this reads the table; when the version row is missing it creates it again
-/// (the call Orleans makes at start-up, which writes version 0 only if the row is absent) and inserts this
-/// silo's own row, as every other silo does for itself. The table restarts below the version every silo's
-/// view has, so silos keep their views (a newer table without them would make them stop) until membership
-/// changes carry it past them; see docs/fleet.md for what that leaves open. Also the source of the control plane's store health in the
+/// restarted. Every few seconds this reads the table and keeps a copy of its rows as stored; when the
+/// version row is missing, the first silo to notice writes the copy back in one step (only if the version
+/// row is still absent), numbered above the version every silo has seen. Both halves matter: Orleans ignores
+/// a table older than its view (a table restarting at 0 would leave deaths unseen until it caught up), and
+/// stops a silo that a newer table lacks (rows inserted one by one would stop the silos not yet written).
+/// Silos this silo knows to be active whose rows the copy lacks (they joined after it was taken) are inserted
+/// right after, and any silo still missing inserts its own. Also the source of the control plane's store health in the
 /// fleet view, readiness detail and the <c>ingressfleet.control_plane.store_available</c> gauge.
 /// </summary>
 internal sealed partial class MembershipTableRepair : BackgroundService
 {
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(2);
 
+    // Above any version a silo may have seen since the copy was taken (membership changes in a few seconds).
+    private const long VersionMargin = 100;
+
+    private const string VersionField = "Version";
+
     private readonly IServiceProvider _services;
+    private readonly IClusterMembershipService _membership;
     private readonly ILocalSiloDetails _silo;
     private readonly ConfigFollower _config;
     private readonly FleetOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<MembershipTableRepair> _logger;
     private readonly DateTimeOffset _started;
+    private HashEntry[]? _copy;
 
     public MembershipTableRepair(
         IServiceProvider services,
+        IClusterMembershipService membership,
         ILocalSiloDetails silo,
         ConfigFollower config,
         IOptions<FleetOptions> options,
@@ -43,7 +53,7 @@ internal sealed partial class MembershipTableRepair : BackgroundService
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meters);
-        (_services, _silo, _config, _options, _time, _logger) = (services, silo, config, options.Value, time, logger);
+        (_services, _membership, _silo, _config, _options, _time, _logger) = (services, membership, silo, config, options.Value, time, logger);
         _started = time.GetUtcNow();
         var meter = meters.Create(FleetTelemetry.Name);
         meter.CreateObservableGauge("ingressfleet.control_plane.store_available", () => Store.Available ? 1 : 0, "{bool}", "1 while the control plane's store (Redis) answers and holds the membership table; 0 while it does not (the config in force keeps serving).");
@@ -66,22 +76,31 @@ internal sealed partial class MembershipTableRepair : BackgroundService
         }
 
         var table = _services.GetRequiredService<IMembershipTable>();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(SiloSetup.RedisOptions(_options));
+        var db = redis.GetDatabase();
+        RedisKey key = $"{_options.ClusterId}/members/{_options.ClusterId}";
+        var self = _silo.SiloAddress.ToString();
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(CheckEvery, _time, stoppingToken);
             try
             {
-                var data = await table.ReadAllAsync(stoppingToken);
-                Store = Store with { Reachable = true, TablePresent = data.Members.Any(m => m.Item1.SiloAddress.Equals(_silo.SiloAddress)), Error = null, CheckedAt = _time.GetUtcNow() };
-                if (!Store.TablePresent)
+                var rows = await db.HashGetAllAsync(key);
+                if (rows.Any(r => r.Name == VersionField))
                 {
-                    await RegisterAsync(table, stoppingToken);
+                    _copy = rows;
+                    var present = rows.Any(r => r.Name == self);
+                    Store = Store with { Reachable = true, TablePresent = present, Error = null, CheckedAt = _time.GetUtcNow() };
+                    if (!present)
+                    {
+                        await RegisterAsync(table, stoppingToken);
+                    }
+
+                    continue;
                 }
-            }
-            catch (RedisClusteringException e)
-            {
-                Store = Store with { Reachable = true, TablePresent = false, Error = e.Message, CheckedAt = _time.GetUtcNow() };
-                await RepairAsync(table, stoppingToken);
+
+                Store = Store with { Reachable = true, TablePresent = false, Error = "the membership table's version row is missing", CheckedAt = _time.GetUtcNow() };
+                await RepairAsync(table, db, key, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -90,12 +109,34 @@ internal sealed partial class MembershipTableRepair : BackgroundService
         }
     }
 
-    private async Task RepairAsync(IMembershipTable table, CancellationToken cancellationToken)
+    private async Task RepairAsync(IMembershipTable table, IDatabase db, RedisKey key, CancellationToken cancellationToken)
     {
         try
         {
             Log.Repairing(_logger, Store.Error ?? "the membership table is missing");
-            await table.InitializeMembershipTableAsync(tryInitTableVersion: true, cancellationToken);
+            if (_copy is { } copy && long.TryParse(copy.First(r => r.Name == VersionField).Value.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var version))
+            {
+                var restore = db.CreateTransaction();
+                restore.AddCondition(Condition.HashNotExists(key, VersionField));
+                _ = restore.HashSetAsync(key, [.. copy.Where(r => r.Name != VersionField), new HashEntry(VersionField, version + VersionMargin)]);
+                if (await restore.ExecuteAsync())
+                {
+                    Log.Restored(_logger, copy.Length - 1, version + VersionMargin);
+                    var copied = copy.Select(r => r.Name.ToString()).ToHashSet(StringComparer.Ordinal);
+                    foreach (var member in _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active && !copied.Contains(m.SiloAddress.ToString())))
+                    {
+                        await InsertAsync(table, member.SiloAddress, member.Name, cancellationToken);
+                    }
+
+                    await ActivateAsync(table, cancellationToken);
+                }
+            }
+            else
+            {
+                // No copy yet (this silo only just started): the table as Orleans creates it at start-up.
+                await table.InitializeMembershipTableAsync(tryInitTableVersion: true, cancellationToken);
+            }
+
             await RegisterAsync(table, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -104,28 +145,57 @@ internal sealed partial class MembershipTableRepair : BackgroundService
         }
     }
 
-    /// <summary>Inserts this silo's row, active, unless it is there; a concurrent insert by another silo is retried.</summary>
-    private async Task RegisterAsync(IMembershipTable table, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks active the rows the copy holds in an earlier state (a silo that was still joining when the copy
+    /// was taken) of silos this silo knows to be active: Orleans would otherwise leave them joining for good.
+    /// </summary>
+    private async Task ActivateAsync(IMembershipTable table, CancellationToken cancellationToken)
     {
+        var active = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToHashSet();
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var data = await table.ReadAllAsync(cancellationToken);
-            if (data.Members.Any(m => m.Item1.SiloAddress.Equals(_silo.SiloAddress)))
+            var stale = data.Members.FirstOrDefault(m => m.Item1.Status != SiloStatus.Active && active.Contains(m.Item1.SiloAddress));
+            if (stale is null)
             {
-                Store = Store with { TablePresent = true, Repairs = Store.Repairs + 1 };
-                Log.Registered(_logger, _silo.SiloAddress.ToString(), data.Version.Version);
                 return;
+            }
+
+            stale.Item1.Status = SiloStatus.Active;
+            stale.Item1.IAmAliveTime = _time.GetUtcNow().UtcDateTime;
+            await table.UpdateRowAsync(stale.Item1, stale.Item2, data.Version.Next(), cancellationToken);
+        }
+    }
+
+    /// <summary>Inserts this silo's row, active, unless it is there.</summary>
+    private async Task RegisterAsync(IMembershipTable table, CancellationToken cancellationToken)
+    {
+        var version = await InsertAsync(table, _silo.SiloAddress, _silo.Name, cancellationToken, _silo.GatewayAddress?.Endpoint.Port ?? 0);
+        Store = Store with { TablePresent = true, Repairs = Store.Repairs + 1 };
+        Log.Registered(_logger, _silo.SiloAddress.ToString(), version);
+    }
+
+    /// <summary>Inserts an active row for <paramref name="silo"/> unless it is there; a concurrent insert by another silo is retried.</summary>
+    /// <returns>The table version once the row is there.</returns>
+    private async Task<int> InsertAsync(IMembershipTable table, SiloAddress silo, string? name, CancellationToken cancellationToken, int proxyPort = 0)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var data = await table.ReadAllAsync(cancellationToken);
+            if (attempt == 10 || data.Members.Any(m => m.Item1.SiloAddress.Equals(silo)))
+            {
+                return data.Version.Version;
             }
 
             var now = _time.GetUtcNow().UtcDateTime;
             var entry = new MembershipEntry
             {
-                SiloAddress = _silo.SiloAddress,
-                SiloName = _silo.Name,
+                SiloAddress = silo,
+                SiloName = name ?? silo.ToString(),
                 HostName = _silo.DnsHostName,
                 Status = SiloStatus.Active,
-                ProxyPort = _silo.GatewayAddress?.Endpoint.Port ?? 0,
-                StartTime = _started.UtcDateTime,
+                ProxyPort = proxyPort,
+                StartTime = silo.Equals(_silo.SiloAddress) ? _started.UtcDateTime : now,
                 IAmAliveTime = now,
             };
             await table.InsertRowAsync(entry, data.Version.Next(), cancellationToken);
@@ -136,6 +206,9 @@ internal sealed partial class MembershipTableRepair : BackgroundService
     {
         [LoggerMessage(EventIds.MembershipTableRepairRepairing, LogLevel.Warning, "The fleet's membership table in Redis is gone ({Reason}); creating it again and re-registering this silo")]
         public static partial void Repairing(ILogger logger, string reason);
+
+        [LoggerMessage(EventIds.MembershipTableRepairRestored, LogLevel.Warning, "Wrote the membership table back from this silo's copy: {Rows} rows, table version {Version}")]
+        public static partial void Restored(ILogger logger, int rows, long version);
 
         [LoggerMessage(EventIds.MembershipTableRepairRegistered, LogLevel.Information, "Silo {Silo} is registered in the membership table again (table version {Version})")]
         public static partial void Registered(ILogger logger, string silo, int version);

@@ -69,7 +69,19 @@ public sealed class ControlPlaneRecoveryTests(ITestOutputHelper output) : IAsync
             output.WriteLine($"change {round} after Redis lost its data: served by every silo {took.TotalMilliseconds:0} ms after it was written ({clock.ElapsedMilliseconds} ms after the restart)");
         }
 
-        await Eventually.HoldsAsync(async () => await _silos[0].TryAdminJsonAsync("/api/v1/fleet") is { } fleet && fleet.GetProperty("silos").GetArrayLength() == 3, Converge, "the fleet view lists three silos again");
+        string? lastView = null;
+        using var printLastView = new Finally(() => output.WriteLine($"last fleet view: {lastView}"));
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                var view = await _silos[0].TryAdminJsonAsync("/api/v1/fleet");
+                lastView = view?.ToString();
+                return view is { } fleet && fleet.GetProperty("silos").GetArrayLength() == 3;
+            },
+            Converge,
+            "the fleet view lists three silos again");
+        output.WriteLine($"fleet view after recovery: {lastView}");
+
         await watching.CancelAsync();
         var statuses = await fleetViews;
         output.WriteLine($"fleet view answers during recovery: {string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key} x{g.Count()}"))}");
@@ -108,6 +120,11 @@ public sealed class ControlPlaneRecoveryTests(ITestOutputHelper output) : IAsync
         Assert.Equal("web", await others[0].WhoAnswersAsync("frozen.test", "/"));
         var log = holder.Process.ReadLog();
         output.WriteLine(string.Join('\n', log.Split('\n').Where(l => l.Contains("term", StringComparison.OrdinalIgnoreCase) || l.Contains("dead", StringComparison.OrdinalIgnoreCase)).TakeLast(10)));
+    }
+
+    private sealed class Finally(Action action) : IDisposable
+    {
+        public void Dispose() => action();
     }
 
     private static async Task<List<HttpStatusCode>> WatchFleetViewAsync(HostProcess silo, CancellationToken cancellationToken)
