@@ -44,4 +44,20 @@ public sealed class SerializationTests
         Assert.Equal(config.Certificates.Keys, configCopy.Certificates.Keys);
         Assert.True(configCopy.DiffTo(config).IsEmpty);
     }
+
+    [Fact]
+    public void ControlPlaneRecords_RoundTrip_WithTheirAddedFields()
+    {
+        var view = new IngressFleet.Grains.Contracts.Limits.LimitView("k", 6, []) { GrainSilo = "S127.0.0.1:1:1" };
+        Assert.Equal("S127.0.0.1:1:1", Serializer.Deserialize<IngressFleet.Grains.Contracts.Limits.LimitView>(Serializer.SerializeToArray(view))!.GrainSilo);
+
+        var status = new IngressFleet.Grains.Contracts.Config.ControlPlaneStatus(7, true, 3, "s") { LastCommitAt = DateTimeOffset.UnixEpoch };
+        Assert.Equal(DateTimeOffset.UnixEpoch, Serializer.Deserialize<IngressFleet.Grains.Contracts.Config.ControlPlaneStatus>(Serializer.SerializeToArray(status))!.LastCommitAt);
+
+        var outcome = new DestinationOutcome("d", 1, 2) { ServerErrors = 2 };
+        Assert.Equal(2, Serializer.Deserialize<DestinationOutcome>(Serializer.SerializeToArray(outcome))!.ServerErrors);
+
+        var problem = new ObjectProblem("Ingress", "default", "web", "f.yaml", []) { Warnings = ["w"] };
+        Assert.Equal(["w"], Serializer.Deserialize<ObjectProblem>(Serializer.SerializeToArray(problem))!.Warnings.ToArray());
+    }
 }
