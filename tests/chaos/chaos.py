@@ -441,12 +441,9 @@ def backend_killed(fleet, churn):
 
 
 def partition(fleet, churn):
-    probe = subprocess.run(["ip", "netns", "add", "ingressfleet-chaos-probe"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        raise NotImplementedError(f"network namespaces are not available here ({probe.stderr.strip() or probe.returncode}): "
-                                  "the silos share the host's loopback, so one cannot be cut off from the others")
-    subprocess.run(["ip", "netns", "delete", "ingressfleet-chaos-probe"], check=False)
-    raise NotImplementedError("network namespaces work here, but the partition scenario (silos started inside them) is not built yet")
+    # Network namespaces work on this machine (`ip netns add` succeeds), but the silos would have to start inside
+    # them and advertise addresses reachable across veth pairs: reported as not run, never as passed.
+    raise NotImplementedError("not built yet: needs the silos started inside network namespaces")
 
 
 SCENARIOS = {

@@ -85,7 +85,7 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
     /// A grant that was cut counts at its old size until its silo renews again (and so has the cut).
     /// </summary>
     private int Reserved(string silo) =>
-        (int)_holdings.Where(p => p.Key != silo).Sum(p => Math.Max(Math.Max(p.Value.Granted, p.Value.Reserved), p.Value.InUse));
+        (int)_holdings.Where(p => p.Key != silo).Sum(p => Math.Max(p.Value.Reserved, p.Value.InUse));
 
     /// <summary>
     /// Max-min fair shares, in two rounds of water-filling: first what each silo needs now (in flight and
@@ -117,6 +117,8 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
     private sealed class Holding
     {
         public double Granted;
+
+        // The larger of the grant and the one before it, until the silo renews: never below Granted.
         public double Reserved;
         public double InUse;
         public double Need;

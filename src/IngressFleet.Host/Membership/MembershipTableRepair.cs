@@ -71,7 +71,6 @@ internal sealed partial class MembershipTableRepair : BackgroundService
     {
         if (_options.Cluster != ClusterMode.Redis)
         {
-            Store = StoreHealth.InMemory;
             return;
         }
 

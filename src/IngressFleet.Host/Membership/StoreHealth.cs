@@ -8,9 +8,8 @@ namespace IngressFleet.Host.Membership;
 /// <param name="Repairs">How many times this silo re-registered after the table was lost.</param>
 internal sealed record StoreHealth(bool Reachable, bool TablePresent, string? Error, DateTimeOffset? CheckedAt, int Repairs)
 {
+    /// <summary>Before the first check, and for good in standalone mode, whose store is memory.</summary>
     public static StoreHealth Unchecked { get; } = new(true, true, null, null, 0);
-
-    public static StoreHealth InMemory { get; } = new(true, true, null, null, 0);
 
     public bool Available => Reachable && TablePresent;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using IngressFleet.Host.Hosting;
-using k8s;
 using Microsoft.AspNetCore.Builder;
 
 namespace IngressFleet.Tests.Fixtures;
@@ -68,14 +67,9 @@ public sealed class StandaloneHost : IAsyncDisposable
     }
 
     /// <summary>Writes objects as one multi-document YAML file, atomically (write aside, then rename).</summary>
-    public void Write(string file, params object[] objects) => WriteText(file, KubernetesYaml.SerializeAll(objects));
+    public void Write(string file, params object[] objects) => ManifestWriter.Write(Folder, file, objects);
 
-    public void WriteText(string file, string content)
-    {
-        var temp = Path.Combine(Folder, $".{file}.tmp");
-        File.WriteAllText(temp, content);
-        File.Move(temp, Path.Combine(Folder, file), overwrite: true);
-    }
+    public void WriteText(string file, string content) => ManifestWriter.WriteText(Folder, file, content);
 
     public void Delete(string file) => File.Delete(Path.Combine(Folder, file));
 

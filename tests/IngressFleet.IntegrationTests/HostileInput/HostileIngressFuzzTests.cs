@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;
-using k8s;
 using Xunit.Abstractions;
 
 namespace IngressFleet.Tests.HostileInput;
@@ -187,12 +186,7 @@ public sealed class HostileIngressFuzzTests(ITestOutputHelper output) : IAsyncLi
         return all;
     }
 
-    private void Write(string file, object[] objects)
-    {
-        var path = Path.Combine(_folder, file);
-        File.WriteAllText(path + ".tmp", KubernetesYaml.SerializeAll(objects));
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    private void Write(string file, object[] objects) => ManifestWriter.Write(_folder, file, objects);
 
     private static string FuzzName(int key, int value) => string.Create(CultureInfo.InvariantCulture, $"f-{key}-{value}");
 

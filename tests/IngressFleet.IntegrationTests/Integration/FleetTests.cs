@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;
-using k8s;
 using Xunit.Abstractions;
 
 namespace IngressFleet.Tests.Integration;
@@ -180,12 +179,7 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains(trace, s => s.Name.Contains("CommitAsync", StringComparison.Ordinal) && s.Kind == OtlpSpan.Server);
     }
 
-    private void Write(string file, params object[] objects)
-    {
-        var temp = Path.Combine(_folder, $".{file}.tmp");
-        File.WriteAllText(temp, KubernetesYaml.SerializeAll(objects));
-        File.Move(temp, Path.Combine(_folder, file), overwrite: true);
-    }
+    private void Write(string file, params object[] objects) => ManifestWriter.Write(_folder, file, objects);
 
     private static async Task<TimeSpan> AllServeAsync(IReadOnlyList<HostProcess> silos, string host, string path, string backend)
     {

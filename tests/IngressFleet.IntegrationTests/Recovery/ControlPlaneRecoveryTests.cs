@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;
-using k8s;
 using Xunit.Abstractions;
 
 namespace IngressFleet.Tests.Recovery;
@@ -159,10 +158,5 @@ public sealed class ControlPlaneRecoveryTests(ITestOutputHelper output) : IAsync
         return clock.Elapsed;
     }
 
-    private void Write(string file, object[] objects)
-    {
-        var path = Path.Combine(_folder, file);
-        File.WriteAllText(path + ".tmp", KubernetesYaml.SerializeAll(objects));
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    private void Write(string file, object[] objects) => ManifestWriter.Write(_folder, file, objects);
 }
