@@ -49,8 +49,8 @@ def _ingress(ingress, routes, service, port):
     return "\n".join(lines)
 
 
-def service(name, port, endpoint_port):
-    """A Service and an EndpointSlice with one endpoint on 127.0.0.1 (or none if endpoint_port is None)."""
+def service(name, port, endpoint_port, address="127.0.0.1"):
+    """A Service and an EndpointSlice with one endpoint on address (or none if endpoint_port is None)."""
     docs = [
         f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  ports:\n    - port: {port}",
     ]
@@ -58,7 +58,7 @@ def service(name, port, endpoint_port):
         docs.append(
             "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n"
             f"  name: {name}-1\n  labels:\n    kubernetes.io/service-name: {name}\naddressType: IPv4\n"
-            f"ports:\n  - port: {endpoint_port}\nendpoints:\n  - addresses: [\"127.0.0.1\"]"
+            f"ports:\n  - port: {endpoint_port}\nendpoints:\n  - addresses: [\"{address}\"]"
         )
     return "\n---\n".join(docs)
 

@@ -15,7 +15,7 @@ reports figures; the budgets of the issue are asserted and the exit code is non-
 
 Results: a markdown table on stdout, and artifacts/chaos/chaos-<time>.{md,json}.
 """
-import argparse, asyncio, json, os, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.request
+import argparse, asyncio, collections, json, os, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
 import manifests  # noqa: E402
@@ -29,14 +29,14 @@ FULL = ["kill-source-holder", "kill-config-grain", "kill-limit-grain", "kill-pro
         "rolling-restart", "redis-down", "redis-empty", "backend-killed", "partition"]
 
 
-def get_json(port, path, timeout=3):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as r:
+def get_json(address, port, path, timeout=3):
+    with urllib.request.urlopen(f"http://{address}:{port}{path}", timeout=timeout) as r:
         return json.loads(r.read())
 
 
-def try_json(port, path):
+def try_json(address, port, path):
     try:
-        return get_json(port, path)
+        return get_json(address, port, path)
     except Exception:  # noqa: BLE001 - a silo that is down or busy answers nothing; the caller retries
         return None
 
@@ -50,20 +50,100 @@ def ingress(name, host, service, port=80, annotations=None):
             f"              service:\n                name: {service}\n                port:\n                  number: {port}\n")
 
 
-def pool(name, ports):
+def pool(name, ports, address):
     docs = [f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  ports:\n    - port: 80"]
     for i, port in enumerate(ports):
         docs.append(f"apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: {name}-{i}\n  labels:\n"
                     f"    kubernetes.io/service-name: {name}\naddressType: IPv4\nports:\n  - port: {port}\n"
-                    "endpoints:\n  - addresses: [\"127.0.0.1\"]")
+                    f"endpoints:\n  - addresses: [\"{address}\"]")
     return "\n---\n".join(docs)
+
+
+class Network:
+    """
+    Where the fleet's processes listen. `loopback`: all on 127.0.0.1. `netns`: each silo in a network namespace of
+    its own, on a bridge with the host (Redis, HAProxy, the backends, this script), so one silo can be cut off
+    from everything else by taking its link down: a partition. Created by the runner, removed at the end.
+    """
+
+    BRIDGE, PREFIX = "ifchaos0", "10.77.0"
+
+    def __init__(self, mode, silos):
+        self.silos = silos
+        self.isolated = False
+        self.why_not = "the runner was asked for a loopback network (--network loopback)"
+        if mode == "loopback":
+            return
+        try:
+            self._teardown()
+            self._ip("link", "add", self.BRIDGE, "type", "bridge")
+            self._ip("addr", "add", f"{self.PREFIX}.1/24", "dev", self.BRIDGE)
+            self._ip("link", "set", self.BRIDGE, "up")
+            for i, name in enumerate(silos, 1):
+                ns, outside, inside = self._names(name)
+                self._ip("netns", "add", ns)
+                self._ip("link", "add", outside, "type", "veth", "peer", "name", inside)
+                self._ip("link", "set", inside, "netns", ns)
+                self._ip("link", "set", outside, "master", self.BRIDGE)
+                self._ip("link", "set", outside, "up")
+                self._ip("netns", "exec", ns, "ip", "addr", "add", f"{self.PREFIX}.{10 + i}/24", "dev", inside)
+                self._ip("netns", "exec", ns, "ip", "link", "set", inside, "up")
+                self._ip("netns", "exec", ns, "ip", "link", "set", "lo", "up")
+            self.isolated = True
+        except (OSError, subprocess.CalledProcessError) as e:
+            self._teardown()
+            detail = e.stderr.decode().strip() if isinstance(e, subprocess.CalledProcessError) and e.stderr else str(e)
+            self.why_not = f"network namespaces are not available here ({detail})"
+            if mode == "netns":
+                raise RuntimeError(self.why_not) from e
+
+    @property
+    def host(self):
+        """The address the silos reach Redis and the backends at."""
+        return f"{self.PREFIX}.1" if self.isolated else "127.0.0.1"
+
+    def address(self, name):
+        return f"{self.PREFIX}.{10 + self.silos.index(name) + 1}" if self.isolated else "127.0.0.1"
+
+    def wrap(self, name, args):
+        return ["ip", "netns", "exec", self._names(name)[0], *args] if self.isolated else args
+
+    def cut(self, name):
+        self._ip("link", "set", self._names(name)[1], "down")
+
+    def heal(self, name):
+        self._ip("link", "set", self._names(name)[1], "up")
+
+    def close(self):
+        if self.isolated:
+            self._teardown()
+
+    def _teardown(self):
+        for name in self.silos:
+            ns, outside, _ = self._names(name)
+            subprocess.run(["ip", "link", "del", outside], capture_output=True)
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        subprocess.run(["ip", "link", "del", self.BRIDGE], capture_output=True)
+
+    @staticmethod
+    def _names(name):
+        # Interface names are at most 15 characters.
+        i = name.rsplit("-", 1)[-1]
+        return f"ifchaos-{name}", f"ifc{i}out", f"ifc{i}in"
+
+    @staticmethod
+    def _ip(*args):
+        subprocess.run(["ip", *args], check=True, capture_output=True)
 
 
 class Fleet:
     """The processes of one run. Silos are restarted on the same ports, as a Deployment restarts a pod."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, net):
         self.workdir = workdir
+        self.net = net
+        self.cut_off = set()
+        self.backend_env = None
         self.folder = os.path.join(workdir, "manifests")
         os.makedirs(self.folder)
         self.procs = {}
@@ -95,7 +175,8 @@ class Fleet:
                 if entry.startswith("appendonly") or entry == "dump.rdb":
                     path = os.path.join(self.workdir, entry)
                     shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
-        self.start("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--dir", self.workdir,
+        self.start("redis", ["redis-server", "--port", str(self.redis_port), "--bind", *sorted({"127.0.0.1", self.net.host}),
+                             "--protected-mode", "no", "--dir", self.workdir,
                              "--appendonly", "yes", "--appendfsync", "always", "--save", ""])
         deadline = time.time() + 10
         while subprocess.run(["redis-cli", "-p", str(self.redis_port), "ping"], capture_output=True).returncode != 0:
@@ -104,13 +185,16 @@ class Fleet:
             time.sleep(0.05)
 
     def start_silo(self, name):
-        ports = self.silos.setdefault(name, {"http": free_port(), "admin": free_port(), "silo": free_port(), "gateway": free_port()})
+        address = self.net.address(name)
+        ports = self.silos.setdefault(name, {"address": address, "http": free_port(), "admin": free_port(), "silo": free_port(), "gateway": free_port()})
         self.expected_exits.discard(name)
-        self.start(name, [HOST_BIN, "--cluster", "redis", "--redis", f"127.0.0.1:{self.redis_port}", "--name", name,
-                          "--manifests", self.folder, "--listen-address", "127.0.0.1", "--http-port", str(ports["http"]),
+        self.start(name, self.net.wrap(name, [
+                          HOST_BIN, "--cluster", "redis", "--redis", f"{self.net.host}:{self.redis_port}", "--name", name,
+                          "--manifests", self.folder, "--listen-address", address, "--advertise-address", address,
+                          "--admin-address", address, "--http-port", str(ports["http"]),
                           "--https-port", "0", "--admin-port", str(ports["admin"]), "--silo-port", str(ports["silo"]),
                           "--gateway-port", str(ports["gateway"]), "--access-log", "off", "--shutdown-delay", "2",
-                          "--drain-timeout", "10", "--Logging:LogLevel:Default=Warning"])
+                          "--drain-timeout", "10", "--Logging:LogLevel:Default=Warning"]))
 
     def wait_ready(self, names, timeout=90):
         deadline = time.time() + timeout
@@ -124,13 +208,17 @@ class Fleet:
 
     def ready(self, name):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.silos[name]['admin']}/healthz/ready", timeout=2) as r:
+            with urllib.request.urlopen(f"http://{self.silos[name]['address']}:{self.silos[name]['admin']}/healthz/ready", timeout=2) as r:
                 return r.status == 200
         except Exception:  # noqa: BLE001 - not ready yet
             return False
 
+    def admin_json(self, name, path):
+        return try_json(self.silos[name]["address"], self.silos[name]["admin"], path)
+
     def live(self):
-        return [n for n in self.silos if self.procs[n].poll() is None]
+        """The silos running and reachable: a silo cut off by a partition is not asked."""
+        return [n for n in self.silos if self.procs[n].poll() is None and n not in self.cut_off]
 
     def start_haproxy(self):
         cfg = os.path.join(self.workdir, "haproxy.cfg")
@@ -138,7 +226,7 @@ class Fleet:
                  "  timeout server 30s", "  retries 3", "  option redispatch", "frontend nlb", f"  bind 127.0.0.1:{self.front}",
                  "  default_backend silos", "backend silos", "  balance roundrobin", "  option httpchk GET /healthz/ready",
                  "  default-server inter 500ms fall 2 rise 2"]
-        lines += [f"  server {n} 127.0.0.1:{p['http']} check port {p['admin']}" for n, p in self.silos.items()]
+        lines += [f"  server {n} {p['address']}:{p['http']} check port {p['admin']}" for n, p in self.silos.items()]
         with open(cfg, "w") as f:
             f.write("\n".join(lines) + "\n")
         self.start("haproxy", ["haproxy", "-db", "-f", cfg])
@@ -253,7 +341,7 @@ class Churn:
 
 def fleet_view(fleet):
     for name in fleet.live():
-        view = try_json(fleet.silos[name]["admin"], "/api/v1/fleet")
+        view = fleet.admin_json(name, "/api/v1/fleet")
         if view is not None:
             return view
     return None
@@ -282,10 +370,10 @@ def role(fleet, which):
         elif view is not None and which == "config-grain":
             address = view["controlPlane"].get("configGrainSilo")
         elif which == "limit-grain":
-            limits = try_json(fleet.silos[fleet.live()[0]]["admin"], "/api/v1/limits")
+            limits = fleet.admin_json(fleet.live()[0], "/api/v1/limits")
             address = next((l.get("grainSilo") for l in (limits or {}).get("limits", []) if "grainSilo" in l), None)
         elif which == "prober":
-            health = try_json(fleet.silos[fleet.live()[0]]["admin"], "/api/v1/health")
+            health = fleet.admin_json(fleet.live()[0], "/api/v1/health")
             address = next((b.get("prober") for b in (health or {}).get("backends", []) if b.get("prober")), None)
         name = silo_by_address(fleet, address)
         if name is not None:
@@ -296,7 +384,7 @@ def role(fleet, which):
 
 def victim_permits(fleet, victim):
     """Permits the victim holds of the slow backend's limit: the overshoot the budget allows if it dies or freezes."""
-    limits = try_json(fleet.silos[fleet.live()[0]]["admin"], "/api/v1/limits") or {}
+    limits = fleet.admin_json(fleet.live()[0], "/api/v1/limits") or {}
     view = fleet_view(fleet) or {"silos": []}
     ids = {x for s in view["silos"] if s["adminPort"] == fleet.silos[victim]["admin"] for x in (s["silo"], s["name"])} | {victim}
     return sum(lease["granted"] for l in limits.get("limits", []) for lease in l.get("leases", []) if lease["silo"] in ids)
@@ -310,8 +398,8 @@ def converge(fleet, churn, timeout):
         host = churn.host()
         if view is not None and all(fleet.ready(n) for n in fleet.live()):
             version = view["controlPlane"]["version"]
-            statuses = [try_json(fleet.silos[n]["admin"], "/api/v1/status") for n in fleet.live()]
-            routes = [try_json(fleet.silos[n]["admin"], "/api/v1/routes") for n in fleet.live()]
+            statuses = [fleet.admin_json(n, "/api/v1/status") for n in fleet.live()]
+            routes = [fleet.admin_json(n, "/api/v1/routes") for n in fleet.live()]
             if all(s is not None and s["version"] == version for s in statuses) and \
                     all(r is not None and any(e["host"] == host for e in r["routes"]) for r in routes):
                 return time.monotonic() - start
@@ -325,7 +413,7 @@ def config_lost(fleet, churn):
     try:
         deadline = time.time() + 30
         while time.time() < deadline:
-            served = [try_json(fleet.silos[n]["admin"], "/api/v1/routes") for n in fleet.live()]
+            served = [fleet.admin_json(n, "/api/v1/routes") for n in fleet.live()]
             sets = [{(e["host"], e["path"]) for e in s["routes"]} for s in served if s is not None]
             if len(sets) == len(served) and all(s == expected for s in sets):
                 return False
@@ -337,7 +425,7 @@ def config_lost(fleet, churn):
 
 def slow_peak(fleet):
     try:
-        return get_json(fleet.slow_port, "/__stats")["peak"]
+        return get_json("127.0.0.1", fleet.slow_port, "/__stats")["peak"]
     except Exception:  # noqa: BLE001 - the backend is restarting; no reading
         return 0
 
@@ -386,20 +474,32 @@ def kill_two(fleet, churn):
 def freeze(fleet, churn):
     victim = role(fleet, "source-holder")
     permits = victim_permits(fleet, victim)
+    refused = refused_commits(fleet)
     fleet.signal(victim, signal.SIGSTOP)
     time.sleep(10)
     # Declared dead while frozen, Orleans stops it when it wakes: an expected exit, restarted like a pod.
-    fleet.expected_exits.add(victim)
     fleet.signal(victim, signal.SIGCONT)
+    rejoined = rejoin(fleet, victim)
+    return f"SIGSTOP {victim} (source holder) 10 s, SIGCONT; {rejoined}; stale commits refused: {refused_commits(fleet) - refused}", victim, permits, None
+
+
+def rejoin(fleet, victim):
+    """After a freeze or a partition: declared dead meanwhile, Orleans stops the silo when it learns, an expected
+    exit, and it is restarted like a pod; otherwise it carries on. Says which."""
+    fleet.expected_exits.add(victim)
     try:
-        fleet.procs[victim].wait(timeout=15)
+        fleet.procs[victim].wait(timeout=20)
     except subprocess.TimeoutExpired:
         pass
     exited = fleet.procs[victim].poll() is not None
+    if not exited:
+        fleet.expected_exits.discard(victim)
     restart_silos(fleet, [victim])
-    refused = sum(open(os.path.join(fleet.workdir, f"{n}.log")).read().count("Refused a commit") for n in fleet.silos)
-    return (f"SIGSTOP {victim} (source holder) 10 s, SIGCONT; it {'exited (declared dead) and was restarted' if exited else 'rejoined'};"
-            f" stale commits refused: {refused}"), victim, permits, None
+    return "it exited (declared dead) and was restarted" if exited else "it rejoined without a restart"
+
+
+def refused_commits(fleet):
+    return sum(open(os.path.join(fleet.workdir, f"{n}.log")).read().count("Refused a commit") for n in fleet.silos)
 
 
 def rolling(fleet, churn):
@@ -432,18 +532,33 @@ def backend_killed(fleet, churn):
     fleet.signal(name, signal.SIGKILL)
     fleet.procs[name].wait()
     time.sleep(5)
-    write_atomically(os.path.join(fleet.folder, "pool.yaml"), pool("pool", fleet.pool_ports[1:]))
+    write_atomically(os.path.join(fleet.folder, "pool.yaml"), pool("pool", fleet.pool_ports[1:], fleet.net.host))
     time.sleep(5)
-    fleet.start(name, [BENCH_APPS_BIN, "backend", str(fleet.pool_ports[0])])
+    fleet.start(name, [BENCH_APPS_BIN, "backend", str(fleet.pool_ports[0])], fleet.backend_env)
     time.sleep(1)
-    write_atomically(os.path.join(fleet.folder, "pool.yaml"), pool("pool", fleet.pool_ports))
+    write_atomically(os.path.join(fleet.folder, "pool.yaml"), pool("pool", fleet.pool_ports, fleet.net.host))
     return "SIGKILL a backend pod (its endpoint stays listed 5 s), then remove it from the EndpointSlice, then bring it back", None, 0, None
 
 
 def partition(fleet, churn):
-    # Network namespaces work on this machine (`ip netns add` succeeds), but the silos would have to start inside
-    # them and advertise addresses reachable across veth pairs: reported as not run, never as passed.
-    raise NotImplementedError("not built yet: needs the silos started inside network namespaces")
+    if not fleet.net.isolated:
+        # Reported as not run, never as passed.
+        raise NotImplementedError(fleet.net.why_not)
+    victim = role(fleet, "source-holder")
+    permits = victim_permits(fleet, victim)
+    refused = refused_commits(fleet)
+    fleet.net.cut(victim)
+    fleet.cut_off.add(victim)
+    try:
+        # The others, cut off from it, must take over its roles and serve the newest config meanwhile.
+        converged = converge(fleet, churn, 30)
+        time.sleep(max(0, 15 - (converged or 0)))
+    finally:
+        fleet.net.heal(victim)
+        fleet.cut_off.discard(victim)
+    rejoined = rejoin(fleet, victim)
+    return (f"{victim} (source holder) cut off from the other silos, Redis, the NLB and the backends for 15 s; {rejoined};"
+            f" stale commits refused: {refused_commits(fleet) - refused}"), victim, permits, converged
 
 
 SCENARIOS = {
@@ -498,7 +613,7 @@ def budgets(name, row):
 
 
 def run_scenario(name, fleet, load, churn, settle):
-    get_json(fleet.slow_port, "/__stats")
+    get_json("127.0.0.1", fleet.slow_port, "/__stats")
     fleet.check_exits()
     t0 = time.monotonic()
     notes, victim, permits, converged_during = SCENARIOS[name](fleet, churn)
@@ -526,6 +641,9 @@ def run_scenario(name, fleet, load, churn, settle):
         "configLost": lost,
         "limitPeak": slow_peak(fleet),
         "limitedFailed": f"{sum(1 for r in limited if r[2] is None or r[2] >= 500)}/{len(limited)}",
+        # Which answers the limited route's failures were (None: no answer), for the JSON report.
+        "limitedFailedBy": {str(k): v for k, v in sorted(collections.Counter(r[2] for r in limited if r[2] is None or r[2] >= 500).items(), key=str)},
+        "limitedFailedOverTime": [round(r[0] - t0, 1) for r in limited if r[2] is None or r[2] >= 500][::50],
         "victimPermits": permits,
         "unexpectedExits": list(fleet.unexpected_exits),
     }
@@ -554,7 +672,10 @@ def main():
     parser.add_argument("--scenarios", help="comma-separated, instead of the profile's: " + ", ".join(SCENARIOS))
     parser.add_argument("--rate", type=int, help="requests per second through the NLB (default: 150 short, 300 full)")
     parser.add_argument("--settle", type=float, help="seconds of steady load after each scenario (default: 3 short, 5 full)")
+    parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs even when every budget is met")
     parser.add_argument("--no-build", action="store_true", help="use the Release binaries already built")
+    parser.add_argument("--network", choices=["auto", "loopback", "netns"], default="auto",
+                        help="netns: each silo in a network namespace of its own (needs root and ip); auto: netns when a scenario needs it and it works here")
     args = parser.parse_args()
     names = args.scenarios.split(",") if args.scenarios else (SHORT if args.profile == "short" else FULL)
     unknown = [n for n in names if n not in SCENARIOS]
@@ -567,23 +688,28 @@ def main():
     if not args.no_build:
         build_release("src/IngressFleet.Host", "tests/bench/BenchApps")
     workdir = tempfile.mkdtemp(prefix="ingressfleet-chaos-")
-    fleet = Fleet(workdir)
+    silos = [f"silo-{i}" for i in range(1, 4)]
+    net = Network("loopback" if args.network == "auto" and "partition" not in names else args.network, silos)
+    fleet = Fleet(workdir, net)
     rows, started = [], time.time()
     try:
         fleet.start_redis()
+        # On a bridge, the backends must be reachable from the silos' namespaces; loopback stays for this script.
+        backend_env = {"BENCH_LISTEN_ADDRESS": "0.0.0.0"} if net.isolated else None
+        fleet.backend_env = backend_env
         for i, port in enumerate(fleet.pool_ports):
-            fleet.start(f"pool-{i}", [BENCH_APPS_BIN, "backend", str(port)])
-        fleet.start("slow", [BENCH_APPS_BIN, "slow", str(fleet.slow_port), "100"])
+            fleet.start(f"pool-{i}", [BENCH_APPS_BIN, "backend", str(port)], backend_env)
+        fleet.start("slow", [BENCH_APPS_BIN, "slow", str(fleet.slow_port), "100"], backend_env)
         write_atomically(os.path.join(fleet.folder, "apps.yaml"), "\n---\n".join([
             ingress("web", "web.test", "pool", annotations={"ingressfleet.io/health-check-path": "/", "ingressfleet.io/health-check-interval": "500ms"}),
             ingress("slow", "slow.test", "slow", annotations={"ingressfleet.io/max-connections": str(LIMIT),
                                                                "ingressfleet.io/max-queue": "1000", "ingressfleet.io/max-queue-timeout": "10s"}),
-            manifests.service("slow", 80, fleet.slow_port),
+            manifests.service("slow", 80, fleet.slow_port, net.host),
         ]) + "\n")
-        write_atomically(os.path.join(fleet.folder, "pool.yaml"), pool("pool", fleet.pool_ports))
+        write_atomically(os.path.join(fleet.folder, "pool.yaml"), pool("pool", fleet.pool_ports, net.host))
         churn = Churn(fleet.folder)
-        for i in range(1, 4):
-            fleet.start_silo(f"silo-{i}")
+        for name in silos:
+            fleet.start_silo(name)
         fleet.wait_ready(list(fleet.silos))
         fleet.start_haproxy()
         wait_http(fleet.front, host="web.test", ok=lambda status: status == 200, timeout=30, proc=fleet.procs["haproxy"])
@@ -606,6 +732,7 @@ def main():
         churn.stop()
     finally:
         fleet.stop()
+        net.close()
 
     report = table(rows)
     print(report)
@@ -618,7 +745,7 @@ def main():
         json.dump({"machine": machine(), "rate": rate, "limit": LIMIT, "seconds": round(time.time() - started), "rows": rows}, f, indent=2)
     missed = [r for r in rows if r.get("missed")]
     print(f"chaos: {len(rows)} scenarios in {time.time() - started:.0f} s; {len(missed)} missed a budget", file=sys.stderr)
-    if missed:
+    if missed or args.keep_logs:
         print(f"chaos: logs kept in {workdir}", file=sys.stderr)
     else:
         shutil.rmtree(workdir, ignore_errors=True)

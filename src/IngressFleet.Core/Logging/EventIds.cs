@@ -39,6 +39,8 @@ public static class EventIds
     public const int ConfigPublisherIgnored = 2023;
     public const int StorageLossFilterDeactivating = 1020;
     public const int HealthGrainRecollectFailed = 1021;
+    public const int LimitGrainStoreUnavailable = 1022;
+    public const int LimitGrainSuperseded = 1023;
     public const int FleetReporterReportFailed = 3001;
     public const int FollowerSynced = 3002;
     public const int FollowerDeltaHandled = 3003;

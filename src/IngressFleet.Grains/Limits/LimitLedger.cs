@@ -16,7 +16,24 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
     /// Until then, leases a previous activation granted may still be in use: only what silos already have in
     /// flight is confirmed, so the fleet-wide count cannot exceed the limit.
     /// </summary>
-    public DateTimeOffset GrantsOpenAt { get; set; }
+    public DateTimeOffset GrantsOpenAt { get; private set; }
+
+    /// <summary>
+    /// Starts a new activation's accounting after a previous one that stored its leases valid until
+    /// <paramref name="leasesValidUntil"/> (default: none ever granted). Grants open once the previous
+    /// activation's leases have lapsed: by the marker if it closed cleanly, else a full lease from now, since it
+    /// may have granted after its last stored marker. Either way not before every live silo has renewed twice
+    /// (<paramref name="renewInterval"/>): requests admitted under a lapsed lease may still be in flight, and a
+    /// silo tells how many only when it renews.
+    /// </summary>
+    public void Resume(DateTimeOffset leasesValidUntil, bool closedCleanly, DateTimeOffset now, TimeSpan renewInterval)
+    {
+        if (leasesValidUntil != default)
+        {
+            var waitAtLeast = now + (closedCleanly ? 2 * renewInterval : leaseDuration);
+            GrantsOpenAt = leasesValidUntil > waitAtLeast ? leasesValidUntil : waitAtLeast;
+        }
+    }
 
     /// <summary>The limit's state as silos last reported it.</summary>
     public LimitView View(string key, DateTimeOffset now)

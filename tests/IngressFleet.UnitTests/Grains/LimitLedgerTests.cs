@@ -8,6 +8,8 @@ public sealed class LimitLedgerTests
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
 
+    private static readonly TimeSpan RenewInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly LimitLedger _ledger = new(LeaseDuration);
 
     [Fact]
@@ -66,7 +68,7 @@ public sealed class LimitLedgerTests
     public void Lease_BeforeGrantsOpen_ConfirmsOnlyWhatIsInFlight()
     {
         // A new activation after its silo died: leases it cannot see may still be in use until they lapse.
-        _ledger.GrantsOpenAt = T0.AddSeconds(4);
+        _ledger.Resume(leasesValidUntil: T0.AddSeconds(4), closedCleanly: false, T0, RenewInterval);
 
         var early = _ledger.Lease("a", limit: 10, inUse: 3, need: 8, demand: 10, T0);
 
@@ -75,6 +77,42 @@ public sealed class LimitLedgerTests
 
         Assert.Equal(3, early.Permits);
         Assert.Equal(10, later.Permits);
+    }
+
+    [Fact]
+    public void Lease_AfterACleanClose_WaitsForEverySiloToTellWhatIsStillInFlight()
+    {
+        // The previous activation closed cleanly and its leases lapsed, but silo b may still have requests
+        // admitted under its lease in flight: until b has had two renewals to say so, a gets only its own.
+        _ledger.Resume(leasesValidUntil: T0.AddSeconds(-1), closedCleanly: true, T0, RenewInterval);
+
+        var early = _ledger.Lease("a", limit: 10, inUse: 2, need: 10, demand: 10, T0);
+        _ledger.Lease("b", limit: 10, inUse: 7, need: 7, demand: 7, T0.AddMilliseconds(100));
+        var later = _ledger.Lease("a", limit: 10, inUse: 2, need: 10, demand: 10, T0 + (2 * RenewInterval));
+
+        Assert.Equal(2, early.Permits);
+        Assert.Equal(3, later.Permits);
+    }
+
+    [Fact]
+    public void Lease_AfterAnActivationThatDied_WaitsOutAFullLease()
+    {
+        // It may have granted after its stored marker (the store was down): a full lease from now covers that.
+        _ledger.Resume(leasesValidUntil: T0.AddSeconds(-1), closedCleanly: false, T0, RenewInterval);
+
+        var afterTwoRenewals = _ledger.Lease("a", limit: 10, inUse: 2, need: 10, demand: 10, T0 + (2 * RenewInterval));
+        var afterALease = _ledger.Lease("a", limit: 10, inUse: 2, need: 10, demand: 10, T0 + LeaseDuration);
+
+        Assert.Equal(2, afterTwoRenewals.Permits);
+        Assert.Equal(10, afterALease.Permits);
+    }
+
+    [Fact]
+    public void Lease_OfAFirstActivation_OpensAtOnce()
+    {
+        _ledger.Resume(leasesValidUntil: default, closedCleanly: false, T0, RenewInterval);
+
+        Assert.Equal(10, _ledger.Lease("a", limit: 10, inUse: 0, need: 10, demand: 10, T0).Permits);
     }
 
     [Fact]

@@ -1,13 +1,15 @@
 using System.Net;
 using Yarp.ReverseProxy.Configuration;
 
+// Every app listens on loopback, or on BENCH_LISTEN_ADDRESS when set (the chaos runner's network namespaces
+// reach the backends across a bridge).
 // backend PORT: answers every request with a small fixed body, as the benchmark's upstream.
 // yarp PORT DESTINATION: bare YARP, one catch-all route to DESTINATION, configured from memory.
 if (args is ["backend", var backendPort])
 {
     var builder = WebApplication.CreateSlimBuilder();
     builder.Logging.ClearProviders();
-    builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(backendPort, System.Globalization.CultureInfo.InvariantCulture)));
+    builder.WebHost.ConfigureKestrel(k => k.Listen(ListenAddress(), int.Parse(backendPort, System.Globalization.CultureInfo.InvariantCulture)));
     var app = builder.Build();
     var body = "hello from the benchmark backend\n"u8.ToArray();
     app.Run(context =>
@@ -24,7 +26,7 @@ if (args is ["yarp", var proxyPort, var destination])
 {
     var builder = WebApplication.CreateBuilder();
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
-    builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(proxyPort, System.Globalization.CultureInfo.InvariantCulture)));
+    builder.WebHost.ConfigureKestrel(k => k.Listen(ListenAddress(), int.Parse(proxyPort, System.Globalization.CultureInfo.InvariantCulture)));
     builder.Services.AddReverseProxy().LoadFromMemory(
         [new RouteConfig { RouteId = "all", ClusterId = "backend", Match = new RouteMatch { Path = "{**catch-all}" } }],
         [new ClusterConfig { ClusterId = "backend", Destinations = new Dictionary<string, DestinationConfig> { ["d1"] = new() { Address = destination } } }]);
@@ -40,7 +42,7 @@ if (args is ["slow", var slowPort, var delayMs])
 {
     var builder = WebApplication.CreateSlimBuilder();
     builder.Logging.ClearProviders();
-    builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, int.Parse(slowPort, System.Globalization.CultureInfo.InvariantCulture)));
+    builder.WebHost.ConfigureKestrel(k => k.Listen(ListenAddress(), int.Parse(slowPort, System.Globalization.CultureInfo.InvariantCulture)));
     var app = builder.Build();
     var delay = TimeSpan.FromMilliseconds(int.Parse(delayMs, System.Globalization.CultureInfo.InvariantCulture));
     int current = 0, peak = 0, served = 0;
@@ -69,3 +71,6 @@ if (args is ["slow", var slowPort, var delayMs])
 
 await Console.Error.WriteLineAsync("usage: BenchApps backend PORT | BenchApps yarp PORT DESTINATION | BenchApps slow PORT DELAY_MS");
 return 2;
+
+static IPAddress ListenAddress() =>
+    Environment.GetEnvironmentVariable("BENCH_LISTEN_ADDRESS") is { Length: > 0 } address ? IPAddress.Parse(address) : IPAddress.Loopback;
