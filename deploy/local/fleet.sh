@@ -7,7 +7,8 @@
 #   deploy/local/fleet.sh down      stop exactly what 'up' started (PIDs from the run folder)
 #
 # Environment: RUN_DIR (default run/fleet), MANIFESTS (default deploy/local/demo), FRONT_PORT (default 8080),
-# REDIS_PORT (default 6390). Silo i listens on HTTP 8100+i, HTTPS 8400+i, admin 9100+i, silo 11110+i,
+# REDIS_PORT (default 6390), PROXY_PROTOCOL (1: HAProxy sends PROXY protocol v2 and the silos require it, so
+# the silos see each client's own address). Silo i listens on HTTP 8100+i, HTTPS 8400+i, admin 9100+i, silo 11110+i,
 # gateway 30010+i; HAProxy passes TLS through on the front port + 1 (as an NLB on 443 would).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,6 +18,9 @@ front=${FRONT_PORT:-8080}
 front_tls=$((front + 1))
 redis_port=${REDIS_PORT:-6390}
 host_bin=$repo/src/IngressFleet.Host/bin/Release/net10.0/IngressFleet.Host
+proxy_protocol=${PROXY_PROTOCOL:-0}
+silo_extra=() server_extra=""
+if [ "$proxy_protocol" = 1 ]; then silo_extra=(--proxy-protocol); server_extra=" send-proxy-v2"; fi
 # Let the JIT optimize hot code at once instead of after 100 ms (x10 on one core) of no new JIT activity.
 export DOTNET_TC_CallCountingDelayMs=0
 
@@ -47,7 +51,8 @@ up() {
   for i in $(seq 1 "$n"); do
     start "silo-$i" "$host_bin" --cluster redis --redis "127.0.0.1:$redis_port" --name "silo-$i" \
       --manifests "$manifests" --listen-address 127.0.0.1 --http-port $((8100 + i)) --admin-port $((9100 + i)) \
-      --https-port $((8400 + i)) --https-redirect-port "$front_tls" --silo-port $((11110 + i)) --gateway-port $((30010 + i)) --shutdown-delay 2 --drain-timeout 10
+      --https-port $((8400 + i)) --https-redirect-port "$front_tls" --silo-port $((11110 + i)) --gateway-port $((30010 + i)) --shutdown-delay 2 --drain-timeout 10 \
+      ${silo_extra[@]+"${silo_extra[@]}"}
   done
 
   {
@@ -66,7 +71,7 @@ up() {
     echo "  option httpchk GET /healthz/ready"
     echo "  default-server inter 500ms fall 2 rise 2"
     for i in $(seq 1 "$n"); do
-      echo "  server silo-$i 127.0.0.1:$((8100 + i)) check port $((9100 + i))"
+      echo "  server silo-$i 127.0.0.1:$((8100 + i)) check port $((9100 + i))$server_extra"
     done
     echo "frontend nlb-tls"
     echo "  bind 127.0.0.1:$front_tls"
@@ -76,7 +81,7 @@ up() {
     echo "  option httpchk GET /healthz/ready"
     echo "  default-server inter 500ms fall 2 rise 2"
     for i in $(seq 1 "$n"); do
-      echo "  server silo-$i 127.0.0.1:$((8400 + i)) check port $((9100 + i))"
+      echo "  server silo-$i 127.0.0.1:$((8400 + i)) check port $((9100 + i))$server_extra"
     done
   } >"$run/haproxy.cfg"
   start haproxy haproxy -db -f "$run/haproxy.cfg"

@@ -15,7 +15,7 @@ public static class DataPlaneServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the data plane. The caller provides an <see cref="IDrainSignal"/> and an
-    /// <see cref="IPassiveHealthSink"/> and a <see cref="Core.AddressPolicy.BackendAddressPolicy"/>, and binds <see cref="ProxyOptions"/>, <see cref="AccessLogOptions"/>
+    /// <see cref="IPassiveHealthSink"/> and a <see cref="Core.AddressPolicy.BackendAddressPolicy"/>, and binds <see cref="ProxyOptions"/>, <see cref="ClientIdentity.ClientAccessOptions"/>, <see cref="AccessLogOptions"/>
     /// and <see cref="TranslationOptions"/>.
     /// </summary>
     public static IServiceCollection AddDataPlane(this IServiceCollection services)
@@ -32,6 +32,7 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<RequestTelemetry>();
         services.AddSingleton<BackendConnector>();
+        services.AddSingleton<ClientIdentity.ClientAddressResolver>();
         services.AddSingleton<ProxyHandler>();
         return services;
     }

@@ -684,6 +684,8 @@ def main():
     rate = args.rate or (150 if args.profile == "short" else 300)
     settle = args.settle if args.settle is not None else (3 if args.profile == "short" else 5)
 
+    # SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so the processes and namespaces are removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ensure_packages("redis-server", "haproxy")
     if not args.no_build:
         build_release("src/IngressFleet.Host", "tests/bench/BenchApps")

@@ -23,16 +23,12 @@ public sealed class BackendAddressOptions : IValidatableObject
     {
         foreach (var (name, value) in new[] { (nameof(RefusedBackendNetworks), RefusedBackendNetworks), (nameof(AllowedBackendNetworks), AllowedBackendNetworks) })
         {
-            foreach (var entry in Split(value).Where(e => !IPNetwork.TryParse(e, out _)))
+            foreach (var entry in CidrList.Invalid(value))
             {
                 yield return new ValidationResult($"{name}: \"{entry}\" is not a CIDR such as 10.0.0.0/8 or fd00::/8", [name]);
             }
         }
     }
 
-    private static IReadOnlyList<IPNetwork> Networks(string? value) =>
-        [.. Split(value).Select(e => IPNetwork.TryParse(e, out var network) ? network : (IPNetwork?)null).OfType<IPNetwork>()];
-
-    private static string[] Split(string? value) =>
-        (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private static IReadOnlyList<IPNetwork> Networks(string? value) => CidrList.Parse(value);
 }

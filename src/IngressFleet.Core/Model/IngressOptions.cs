@@ -24,4 +24,8 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>How its backends' destinations are judged healthy.</summary>
     [Id(3)]
     public HealthPolicy Health { get; init; } = HealthPolicy.Default;
+
+    /// <summary>Which client addresses it admits, if it limits them.</summary>
+    [Id(4)]
+    public SourceRanges? SourceRanges { get; init; }
 }

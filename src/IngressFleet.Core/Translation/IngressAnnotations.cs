@@ -74,6 +74,13 @@ public static class IngressAnnotations
 
     public static Annotation<bool> ServerErrorsAreFailures { get; } = new(Ours + "passive-health-server-errors", null, AnnotationValues.Flag);
 
+    public static Annotation<string> AllowSourceRange { get; } = new(Ours + "allowlist-source-range", Nginx + "allowlist-source-range", AnnotationValues.Networks);
+
+    /// <summary>ingress-nginx's older name of <see cref="AllowSourceRange"/>, which wins when both are set (as in ingress-nginx).</summary>
+    public static Annotation<string> WhitelistSourceRange { get; } = new(Ours + "whitelist-source-range", Nginx + "whitelist-source-range", AnnotationValues.Networks);
+
+    public static Annotation<string> DenySourceRange { get; } = new(Ours + "denylist-source-range", Nginx + "denylist-source-range", AnnotationValues.Networks);
+
     /// <summary>The affinity cookie's name unless an annotation names another.</summary>
     public const string DefaultAffinityCookie = "ingressfleet-affinity";
 
@@ -82,6 +89,7 @@ public static class IngressAnnotations
     [
         SslRedirect, Hsts, BackendProtocol, LoadBalance, HashBy, Affinity, AffinityCookieName, MaxConnections, MaxQueue, QueueTimeout,
         LimitRps, LimitBurst, HealthCheckPath, HealthCheckInterval, HealthCheckTimeout, HealthyThreshold, UnhealthyThreshold, ServerErrorsAreFailures,
+        AllowSourceRange, WhitelistSourceRange, DenySourceRange,
     ];
 
     /// <summary>Every key read here, ours and ingress-nginx's.</summary>
@@ -107,7 +115,16 @@ public static class IngressAnnotations
             ConnectionLimit = ReadConnectionLimit(reader),
             RateLimit = ReadRateLimit(reader),
             Health = ReadHealth(reader),
+            SourceRanges = ReadSourceRanges(reader),
         };
+    }
+
+    private static SourceRanges? ReadSourceRanges(AnnotationReader reader)
+    {
+        var whitelist = reader.TryGet(WhitelistSourceRange, out var w) ? w : null;
+        var allow = reader.TryGet(AllowSourceRange, out var a) ? a : whitelist;
+        var deny = reader.TryGet(DenySourceRange, out var d) ? d : null;
+        return allow is null && deny is null ? null : new SourceRanges(allow ?? string.Empty, deny ?? string.Empty);
     }
 
     private static TrafficPolicy ReadTraffic(AnnotationReader reader)

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using IngressFleet.DataPlane.ClientIdentity;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace IngressFleet.DataPlane.Proxy;
@@ -6,8 +7,9 @@ namespace IngressFleet.DataPlane.Proxy;
 /// <summary>
 /// Copies the request as YARP does, keeps the client's Host header (backends see the name the client used,
 /// as with every Ingress controller), and sets X-Forwarded-For, -Proto, -Host, -Port and X-Real-IP (as nginx
-/// sends it) from the connection. Every header a backend may take for the client's identity is replaced or
-/// removed, never trusted: this proxy is the edge. <c>Forwarded</c>, <c>X-Original-Forwarded-For</c> and
+/// sends it) from the client address (<see cref="ClientAddressResolver"/>). Every header a backend may take
+/// for the client's identity is replaced or removed; only a trusted proxy's <c>X-Forwarded-Host</c>, <c>-Port</c>
+/// and (with <c>ComputeFullForwardedFor</c>) <c>-For</c> chain are passed on. <c>Forwarded</c>, <c>X-Original-Forwarded-For</c> and
 /// <c>X-Forwarded-Prefix</c> from clients are removed.
 /// </summary>
 internal sealed class ForwardedHeadersTransformer : HttpTransformer
@@ -21,11 +23,13 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
         var request = httpContext.Request;
         var headers = proxyRequest.Headers;
         headers.Host = request.Host.Value;
-        SetHeader(headers, "X-Forwarded-For", httpContext.Connection.RemoteIpAddress?.ToString());
+        var client = httpContext.Connection.RemoteIpAddress?.ToString();
+        var trusted = httpContext.Features.Get<TrustedForwarding>();
+        SetHeader(headers, "X-Forwarded-For", trusted?.ForwardedFor ?? client);
         SetHeader(headers, "X-Forwarded-Proto", request.Scheme);
-        SetHeader(headers, "X-Forwarded-Host", request.Host.Value);
-        SetHeader(headers, "X-Forwarded-Port", httpContext.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        SetHeader(headers, "X-Real-IP", httpContext.Connection.RemoteIpAddress?.ToString());
+        SetHeader(headers, "X-Forwarded-Host", trusted?.Host ?? request.Host.Value);
+        SetHeader(headers, "X-Forwarded-Port", trusted?.Port ?? httpContext.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        SetHeader(headers, "X-Real-IP", client);
         headers.Remove("Forwarded");
         headers.Remove("X-Original-Forwarded-For");
         headers.Remove("X-Forwarded-Prefix");

@@ -5,6 +5,7 @@ using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
 using IngressFleet.Core.Routing;
 using IngressFleet.DataPlane.Admission;
+using IngressFleet.DataPlane.ClientIdentity;
 using IngressFleet.DataPlane.Health;
 using IngressFleet.DataPlane.LoadBalancing;
 using IngressFleet.DataPlane.State;
@@ -30,6 +31,7 @@ internal sealed partial class ProxyHandler : IDisposable
     private readonly RequestTelemetry _telemetry;
     private readonly IPassiveHealthSink _health;
     private readonly AdmissionControl _admission;
+    private readonly ClientAddressResolver _clients;
     private readonly string _redirectPortSuffix;
     private readonly TimeSpan _firstRateShareWait;
     private readonly ForwarderRequestConfig _requestConfig;
@@ -45,6 +47,7 @@ internal sealed partial class ProxyHandler : IDisposable
         IPassiveHealthSink health,
         AdmissionControl admission,
         BackendConnector connector,
+        ClientAddressResolver clients,
         IOptions<ProxyOptions> options,
         ILogger<ProxyHandler> logger)
     {
@@ -59,6 +62,7 @@ internal sealed partial class ProxyHandler : IDisposable
         _telemetry = telemetry;
         _health = health;
         _admission = admission;
+        _clients = clients;
         _forwarder = forwarder;
         _logger = logger;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
@@ -87,6 +91,7 @@ internal sealed partial class ProxyHandler : IDisposable
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        _clients.Resolve(context);
         var body = _telemetry.Start(context);
         var state = _inForce.Current;
         var request = context.Request;
@@ -109,6 +114,10 @@ internal sealed partial class ProxyHandler : IDisposable
             else if (route.RedirectToHttps && !request.IsHttps)
             {
                 RedirectToHttps(context);
+            }
+            else if (_clients.RangesFor(route.Options.SourceRanges) is { } ranges && (context.Connection.RemoteIpAddress is not { } client || !ranges.Admits(client)))
+            {
+                await RespondAsync(context, StatusCodes.Status403Forbidden, "the client address is outside the Ingress's source ranges");
             }
             else if (route.Options.RateLimit is { } rate && _admission.Rate(route.Ingress, rate) is var bucket && !await AdmitAsync(bucket))
             {

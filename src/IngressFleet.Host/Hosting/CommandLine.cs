@@ -1,5 +1,6 @@
 using IngressFleet.Core.AddressPolicy;
 using IngressFleet.Core.Translation;
+using IngressFleet.DataPlane.ClientIdentity;
 using IngressFleet.DataPlane.Proxy;
 using IngressFleet.DataPlane.Telemetry;
 using IngressFleet.Host.Admin;
@@ -32,6 +33,8 @@ internal static class CommandLine
         ["--https-redirect-port"] = Key(nameof(ProxyOptions.HttpsRedirectPort)),
         ["--default-certificate"] = Key(nameof(TranslationOptions.DefaultCertificate)),
         ["--listen-address"] = Key(nameof(ProxyOptions.ListenAddress)),
+        ["--trusted-proxies"] = Key(nameof(ClientAccessOptions.TrustedProxies)),
+        ["--proxy-protocol"] = Key(nameof(ClientAccessOptions.ProxyProtocol)),
         ["--admin-port"] = Key(nameof(AdminOptions.AdminPort)),
         ["--admin-address"] = Key(nameof(AdminOptions.AdminAddress)),
         ["--ingress-class"] = Key(nameof(TranslationOptions.IngressClass)),
@@ -47,7 +50,7 @@ internal static class CommandLine
         ["--log-format"] = Key(nameof(TelemetryOptions.LogFormat)),
     };
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--demo", "--watch-ingress-without-class" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--demo", "--watch-ingress-without-class", "--proxy-protocol" };
 
     /// <summary>
     /// Lets boolean switches stand alone (<c>--demo</c> for <c>--demo=true</c>) and rejects unknown

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using IngressFleet.Core.AddressPolicy;
 using IngressFleet.Core.Translation;
+using IngressFleet.DataPlane.ClientIdentity;
 using IngressFleet.DataPlane.Proxy;
 using IngressFleet.DataPlane.Telemetry;
 using IngressFleet.Distribution;
@@ -31,7 +32,7 @@ public sealed class HostSettings
     /// <summary>Every options type, in the order the documentation lists them.</summary>
     public static IReadOnlyList<Type> OptionsTypes { get; } =
     [
-        typeof(ProxyOptions), typeof(AdminOptions), typeof(TranslationOptions), typeof(BackendAddressOptions), typeof(SourceOptions), typeof(FleetOptions),
+        typeof(ProxyOptions), typeof(ClientAccessOptions), typeof(AdminOptions), typeof(TranslationOptions), typeof(BackendAddressOptions), typeof(SourceOptions), typeof(FleetOptions),
         typeof(DistributionOptions), typeof(HealthOptions), typeof(LimitOptions), typeof(AccessLogOptions), typeof(TelemetryOptions),
         typeof(ShutdownOptions), typeof(DemoOptions),
     ];

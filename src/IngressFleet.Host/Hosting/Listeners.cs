@@ -1,4 +1,5 @@
 using System.Net;
+using IngressFleet.DataPlane.ClientIdentity;
 using IngressFleet.DataPlane.State;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -11,13 +12,25 @@ internal static class Listeners
     public static void Configure(KestrelServerOptions kestrel, HostSettings settings)
     {
         var proxy = settings.Proxy;
+        var clients = settings.Get<ClientAccessOptions>();
         kestrel.AddServerHeader = false;
-        kestrel.Listen(IPAddress.Parse(proxy.ListenAddress), proxy.HttpPort);
+
+        // PROXY protocol comes first on the wire, before TLS: its middleware runs ahead of UseHttps.
+        void ProxyProtocol(ListenOptions listen)
+        {
+            if (clients.ProxyProtocol)
+            {
+                listen.Use(ProxyProtocolConnection.Middleware(clients.ProxyProtocolTimeout));
+            }
+        }
+
+        kestrel.Listen(IPAddress.Parse(proxy.ListenAddress), proxy.HttpPort, ProxyProtocol);
         if (proxy.HttpsPort != 0)
         {
             var inForce = kestrel.ApplicationServices.GetRequiredService<ConfigInForce>();
             kestrel.Listen(IPAddress.Parse(proxy.ListenAddress), proxy.HttpsPort, listen =>
             {
+                ProxyProtocol(listen);
                 // ALPN offers h2 and http/1.1; the certificate is picked per handshake by SNI from the
                 // certificates of the config version in force, so a rotated Secret is used by the next handshake.
                 listen.Protocols = HttpProtocols.Http1AndHttp2;

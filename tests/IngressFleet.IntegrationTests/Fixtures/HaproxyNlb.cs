@@ -21,7 +21,10 @@ public sealed class HaproxyNlb : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<HaproxyNlb> StartAsync(IEnumerable<SiloPorts> silos)
+    public static Task<HaproxyNlb> StartAsync(IEnumerable<SiloPorts> silos) => StartAsync(silos.Select(s => (s.Http, s.Admin)), serverOptions: null);
+
+    /// <summary>HAProxy in front of the given HTTP ports, each health-checked on its admin port; <paramref name="serverOptions"/> such as <c>send-proxy-v2</c>.</summary>
+    public static async Task<HaproxyNlb> StartAsync(IEnumerable<(int Http, int Admin)> silos, string? serverOptions)
     {
         var port = FreePorts.Take(1)[0];
         var config = new StringBuilder()
@@ -41,7 +44,7 @@ public sealed class HaproxyNlb : IAsyncDisposable
             .AppendLine("  default-server inter 500ms fall 2 rise 2");
         foreach (var (silo, i) in silos.Select((s, i) => (s, i)))
         {
-            config.AppendLine(CultureInfo.InvariantCulture, $"  server silo-{i + 1} 127.0.0.1:{silo.Http} check port {silo.Admin}");
+            config.AppendLine(CultureInfo.InvariantCulture, $"  server silo-{i + 1} 127.0.0.1:{silo.Http} check port {silo.Admin} {serverOptions}");
         }
 
         var file = Path.Combine(Path.GetTempPath(), $"ingressfleet-haproxy-{Guid.NewGuid():N}.cfg");

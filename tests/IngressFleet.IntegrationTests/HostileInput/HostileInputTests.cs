@@ -77,7 +77,7 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
             "guarded.yaml",
             [
                 Objects.Ingress("guarded").Rule("guarded.test", "/", "Prefix", "guarded", "http")
-                    .Annotate("nginx.ingress.kubernetes.io/whitelist-source-range", "10.0.0.0/8").Build(),
+                    .Annotate("nginx.ingress.kubernetes.io/auth-type", "basic").Build(),
                 Objects.Ingress("authed").Rule("authed.test", "/", "Prefix", "guarded", "http")
                     .Annotate("nginx.ingress.kubernetes.io/auth-url", "http://auth.example/verify").Build(),
                 Objects.Ingress("snippet").Rule("snippet.test", "/", "Prefix", "guarded", "http")
@@ -98,7 +98,7 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
             Bound,
             "the three Ingresses rejected");
 
-        Assert.Contains("whitelist-source-range", problems.rejected["guarded"], StringComparison.Ordinal);
+        Assert.Contains("auth-type", problems.rejected["guarded"], StringComparison.Ordinal);
         Assert.Contains("auth-url", problems.rejected["authed"], StringComparison.Ordinal);
         Assert.Contains("snippets are never executed", problems.rejected["snippet"], StringComparison.Ordinal);
         var warning = problems.page.GetProperty("warnings").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "loose");

@@ -18,7 +18,7 @@ internal static class HostileValues
     public static IReadOnlyList<string> Keys { get; } =
     [
         .. IngressAnnotations.Keys.Order(StringComparer.Ordinal),
-        "ingressfleet.io/no-such-thing", "nginx.ingress.kubernetes.io/proxy-body-size", "nginx.ingress.kubernetes.io/whitelist-source-range",
+        "ingressfleet.io/no-such-thing", "nginx.ingress.kubernetes.io/proxy-body-size", "nginx.ingress.kubernetes.io/auth-type",
         "nginx.ingress.kubernetes.io/auth-url", "nginx.ingress.kubernetes.io/configuration-snippet", "nginx.ingress.kubernetes.io/proxy-ssl-verify",
     ];
 }

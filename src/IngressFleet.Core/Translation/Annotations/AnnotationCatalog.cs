@@ -17,7 +17,7 @@ public static class AnnotationCatalog
     /// <summary>Access control by name, under either prefix: source ranges, authentication, and the rule joining them.</summary>
     public static FrozenSet<string> AccessControl { get; } = new[]
     {
-        "whitelist-source-range", "allowlist-source-range", "denylist-source-range", "blacklist-source-range", "satisfy",
+        "whitelist-source-range", "allowlist-source-range", "denylist-source-range", "satisfy",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Protection switched on by a value: a web application firewall, verification of backend certificates.</summary>

@@ -104,6 +104,34 @@ public static partial class AnnotationValues
         $"must be an absolute path of at most {MaxPathLength.ToString(CultureInfo.InvariantCulture)} characters, of RFC 3986 path characters",
         v => v.Length <= MaxPathLength && PathValue().IsMatch(v) ? (true, v) : (false, string.Empty));
 
+    /// <summary>Most networks in one source-range annotation (ingress-nginx sets no bound; nginx writes one line each).</summary>
+    public const int MaxNetworks = 1000;
+
+    /// <summary>Client networks: comma-separated CIDRs or addresses, IPv4 or IPv6, at most <see cref="MaxNetworks"/>; canonical form out.</summary>
+    public static ValueParser<string> Networks { get; } = new(
+        $"must be comma-separated CIDRs or addresses such as \"10.0.0.0/8, 192.0.2.7, 2001:db8::/32\", at most {MaxNetworks.ToString(CultureInfo.InvariantCulture)}",
+        v =>
+        {
+            var entries = AddressPolicy.CidrList.Split(v);
+            if (entries.Length == 0 || entries.Length > MaxNetworks)
+            {
+                return (false, string.Empty);
+            }
+
+            var networks = new List<string>(entries.Length);
+            foreach (var entry in entries)
+            {
+                if (!AddressPolicy.CidrList.TryParse(entry, out var network))
+                {
+                    return (false, string.Empty);
+                }
+
+                networks.Add(network.ToString());
+            }
+
+            return (true, string.Join(',', networks.Distinct(StringComparer.Ordinal)));
+        });
+
     /// <summary>What a consistent-hashing key is read from.</summary>
     public static ValueParser<HashKey> HashBy { get; } = new(
         $"must be \"header:NAME\", \"cookie:NAME\" or \"client-address\" (NAME a token of at most {MaxHeaderNameLength.ToString(CultureInfo.InvariantCulture)} characters)",

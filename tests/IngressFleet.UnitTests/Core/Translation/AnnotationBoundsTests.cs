@@ -45,6 +45,9 @@ public sealed class AnnotationBoundsTests
     [InlineData("ingressfleet.io/hsts", "max-age=31536000; includeſubDomains")]
     [InlineData("ingressfleet.io/backend-protocol", "http,https")]
     [InlineData("ingressfleet.io/affinity-cookie-name", "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc")]
+    [InlineData("nginx.ingress.kubernetes.io/allowlist-source-range", "10.0.0.0/8, example.com")]
+    [InlineData("nginx.ingress.kubernetes.io/denylist-source-range", "10.0.0.0/40")]
+    [InlineData("nginx.ingress.kubernetes.io/whitelist-source-range", ",")]
     public void ValueOutOfBounds_RejectsTheIngress_NamingTheBound(string key, string value)
     {
         var result = IngressTranslator.Translate(Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80)
@@ -65,6 +68,20 @@ public sealed class AnnotationBoundsTests
         Assert.Equal(TimeSpan.FromHours(1), options.Health.Active!.Interval);
         Assert.Equal(TimeSpan.FromSeconds(1.5), options.Health.Active.Timeout);
         Assert.Equal(TimeSpan.Zero, options.ConnectionLimit!.QueueTimeout);
+    }
+
+    [Fact]
+    public void SourceRanges_AreRead_TheNewerAllowListWinning()
+    {
+        var options = IngressTranslator.Translate(Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80)
+            .Annotate("nginx.ingress.kubernetes.io/whitelist-source-range", "192.0.2.0/24")
+            .Annotate("nginx.ingress.kubernetes.io/allowlist-source-range", "10.1.2.3/8, 2001:db8::1")
+            .Annotate("ingressfleet.io/denylist-source-range", "10.6.0.0/16").Build()).Value!.Options;
+        Assert.Equal(new SourceRanges("10.0.0.0/8,2001:db8::1/128", "10.6.0.0/16"), options.SourceRanges);
+
+        var legacy = IngressTranslator.Translate(Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80)
+            .Annotate("nginx.ingress.kubernetes.io/whitelist-source-range", "192.0.2.0/24").Build()).Value!.Options;
+        Assert.Equal(new SourceRanges("192.0.2.0/24", string.Empty), legacy.SourceRanges);
     }
 
     private static void AssertWithinBounds(IngressOptions options, string what)

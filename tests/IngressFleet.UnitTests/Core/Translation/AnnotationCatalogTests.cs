@@ -8,9 +8,6 @@ namespace IngressFleet.Tests.Core.Translation;
 public sealed class AnnotationCatalogTests
 {
     [Theory]
-    [InlineData("nginx.ingress.kubernetes.io/whitelist-source-range", "10.0.0.0/8")]
-    [InlineData("nginx.ingress.kubernetes.io/allowlist-source-range", "10.0.0.0/8")]
-    [InlineData("nginx.ingress.kubernetes.io/denylist-source-range", "10.0.0.0/8")]
     [InlineData("nginx.ingress.kubernetes.io/auth-type", "basic")]
     [InlineData("nginx.ingress.kubernetes.io/auth-secret", "users")]
     [InlineData("nginx.ingress.kubernetes.io/auth-url", "http://auth/")]
