@@ -33,6 +33,7 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<RequestTelemetry>();
         services.AddSingleton<BackendConnector>();
         services.AddSingleton<ClientIdentity.ClientAddressResolver>();
+        services.AddSingleton<Authentication.BasicAuthGate>();
         services.AddSingleton<ProxyHandler>();
         return services;
     }

@@ -28,4 +28,8 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>Which client addresses it admits, if it limits them.</summary>
     [Id(4)]
     public SourceRanges? SourceRanges { get; init; }
+
+    /// <summary>Its basic authentication, if any.</summary>
+    [Id(5)]
+    public BasicAuth? BasicAuth { get; init; }
 }

@@ -69,6 +69,7 @@ public static class ConfigTranslator
         }
 
         cache?.EndPass();
+        ResolveBasicAuth(objects, ingresses, problems);
         var resolver = new BackendResolver(objects, addresses);
         var backends = ImmutableDictionary.CreateBuilder<string, BackendEndpoints>(StringComparer.Ordinal);
         // Oldest Ingress first: a backend that several Ingresses send to takes its health policy from the oldest.
@@ -90,6 +91,39 @@ public static class ConfigTranslator
 
         var certificates = TranslateCertificates(objects, ingresses.Values, defaultCertificate, lastGood, problems, (time ?? TimeProvider.System).GetUtcNow());
         return new RoutingConfig(lastGood.Version, ingresses.ToImmutable(), backends.ToImmutable(), problems.ToImmutable(), certificates);
+    }
+
+    /// <summary>
+    /// Reads the users of each basic-auth Ingress from its Secret, every pass (Secrets change without their
+    /// Ingresses). A Secret missing or without a usable entry leaves the Ingress refusing every request (503),
+    /// never open; what was left out of a Secret is listed with the Ingress's warnings.
+    /// </summary>
+    private static void ResolveBasicAuth(
+        ClusterObjects objects, ImmutableDictionary<string, IngressRoutes>.Builder ingresses, ImmutableDictionary<string, ObjectProblem>.Builder problems)
+    {
+        foreach (var (key, routes) in ingresses.Where(i => i.Value.Options.BasicAuth is not null).ToList())
+        {
+            var auth = routes.Options.BasicAuth!;
+            var slash = auth.Secret.IndexOf('/', StringComparison.Ordinal);
+            var secret = objects.Secrets.FirstOrDefault(x => ClusterObjects.NamespaceOf(x.Metadata) == auth.Secret[..slash] && x.Metadata?.Name == auth.Secret[(slash + 1)..]);
+            var (credentials, left) = secret is null ? (null, []) : Authentication.Htpasswd.Read(secret, auth.AuthMap);
+            var unavailable = secret is null ? $"the auth Secret {auth.Secret} does not exist" : credentials is null ? $"the auth Secret {auth.Secret} holds no usable user" : null;
+            ingresses[key] = routes with { Options = routes.Options with { BasicAuth = auth with { Credentials = credentials, Unavailable = unavailable } } };
+
+            var warnings = left.Take(20).Select(w => $"auth Secret {auth.Secret}: {w}").ToList();
+            if (unavailable is not null)
+            {
+                warnings.Insert(0, $"{unavailable}: every request to this Ingress gets 503 until it does");
+            }
+
+            if (warnings.Count > 0)
+            {
+                var problem = problems.TryGetValue($"Ingress/{routes.Namespace}/{routes.Name}", out var existing)
+                    ? existing with { Warnings = existing.Warnings.AddRange(warnings) }
+                    : new ObjectProblem("Ingress", routes.Namespace, routes.Name, objects.OriginOf("Ingress", new k8s.Models.V1ObjectMeta { NamespaceProperty = routes.Namespace, Name = routes.Name }), []) { Warnings = [.. warnings] };
+                problems[problem.Key] = problem;
+            }
+        }
     }
 
     /// <summary>One backend's endpoints; an input no check foresaw leaves that backend without endpoints, never fails the translation.</summary>

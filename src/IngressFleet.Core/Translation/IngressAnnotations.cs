@@ -81,6 +81,19 @@ public static class IngressAnnotations
 
     public static Annotation<string> DenySourceRange { get; } = new(Ours + "denylist-source-range", Nginx + "denylist-source-range", AnnotationValues.Networks);
 
+    /// <summary><c>basic</c>; <c>digest</c> is read so that it can be refused (not implemented: the Ingress is not served).</summary>
+    public static Annotation<string> AuthType { get; } = new(Ours + "auth-type", Nginx + "auth-type", AnnotationValues.Choice(("basic", "basic"), ("digest", "digest")));
+
+    public static Annotation<string> AuthSecret { get; } = new(Ours + "auth-secret", Nginx + "auth-secret", AnnotationValues.SecretName);
+
+    /// <summary>True for <c>auth-map</c> (one key per user), false for <c>auth-file</c> (an htpasswd file in key <c>auth</c>).</summary>
+    public static Annotation<bool> AuthSecretType { get; } = new(Ours + "auth-secret-type", Nginx + "auth-secret-type", AnnotationValues.Choice(("auth-file", false), ("auth-map", true)));
+
+    public static Annotation<string> AuthRealm { get; } = new(Ours + "auth-realm", Nginx + "auth-realm", AnnotationValues.Realm);
+
+    /// <summary>The access-control annotations: an error in one rejects the Ingress outright (no last valid version), as an unimplemented one does.</summary>
+    public static ImmutableArray<IAnnotation> AccessControl { get; } = [AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm];
+
     /// <summary>The affinity cookie's name unless an annotation names another.</summary>
     public const string DefaultAffinityCookie = "ingressfleet-affinity";
 
@@ -89,14 +102,14 @@ public static class IngressAnnotations
     [
         SslRedirect, Hsts, BackendProtocol, LoadBalance, HashBy, Affinity, AffinityCookieName, MaxConnections, MaxQueue, QueueTimeout,
         LimitRps, LimitBurst, HealthCheckPath, HealthCheckInterval, HealthCheckTimeout, HealthyThreshold, UnhealthyThreshold, ServerErrorsAreFailures,
-        AllowSourceRange, WhitelistSourceRange, DenySourceRange,
+        AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm,
     ];
 
     /// <summary>Every key read here, ours and ingress-nginx's.</summary>
     public static FrozenSet<string> Keys { get; } = All.SelectMany(a => a.NginxKey is null ? [a.Key] : new[] { a.Key, a.NginxKey }).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Reads the options; adds an error per invalid value.</summary>
-    public static IngressOptions Read(IDictionary<string, string>? annotations, List<string> errors)
+    public static IngressOptions Read(IDictionary<string, string>? annotations, List<string> errors, string ingressNamespace = "default")
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (annotations is null || annotations.Count == 0)
@@ -116,7 +129,47 @@ public static class IngressAnnotations
             RateLimit = ReadRateLimit(reader),
             Health = ReadHealth(reader),
             SourceRanges = ReadSourceRanges(reader),
+            BasicAuth = ReadBasicAuth(reader, ingressNamespace),
         };
+    }
+
+    /// <summary>Whether <paramref name="error"/> is about an access-control annotation (see <see cref="AccessControl"/>).</summary>
+    public static bool IsAccessControlError(string error) =>
+        AccessControl.Any(a => error.StartsWith($"metadata.annotations[{a.Key}]", StringComparison.Ordinal)
+            || (a.NginxKey is { } nginx && error.StartsWith($"metadata.annotations[{nginx}]", StringComparison.Ordinal)));
+
+    private static BasicAuth? ReadBasicAuth(AnnotationReader reader, string ingressNamespace)
+    {
+        // Every value is read whether or not it takes effect, so a bad one is reported either way.
+        var secret = reader.TryGet(AuthSecret, out var s) ? s : null;
+        var authMap = reader.TryGet(AuthSecretType, out var m) && m;
+        var realm = reader.TryGet(AuthRealm, out var r) ? r : string.Empty;
+        if (!reader.TryGet(AuthType, out var type))
+        {
+            // As in ingress-nginx, auth-secret alone protects nothing.
+            return null;
+        }
+
+        if (type == "digest")
+        {
+            reader.Reject(AuthType, "digest authentication is not implemented; the Ingress is not served rather than served unprotected");
+            return null;
+        }
+
+        if (secret is null)
+        {
+            reader.Reject(AuthType, $"basic authentication needs {AuthSecret.NginxKey} (the Secret with the users)");
+            return null;
+        }
+
+        var slash = secret.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0 && secret[..slash] != ingressNamespace)
+        {
+            reader.Reject(AuthSecret, $"a Secret in another namespace ({secret[..slash]}) cannot be used; it must be in the Ingress's namespace {ingressNamespace}");
+            return null;
+        }
+
+        return new BasicAuth(slash >= 0 ? secret : $"{ingressNamespace}/{secret}", authMap, realm);
     }
 
     private static SourceRanges? ReadSourceRanges(AnnotationReader reader)

@@ -85,7 +85,11 @@ public static class IngressTranslator
         var tls = TranslateTls(spec.Tls, errors);
         var warnings = new List<string>();
         var failClosed = AnnotationCatalog.Check(ingress.Metadata?.Annotations, IngressAnnotations.Keys, errors, warnings);
-        var options = IngressAnnotations.Read(ingress.Metadata?.Annotations, errors);
+        var before = errors.Count;
+        var options = IngressAnnotations.Read(ingress.Metadata?.Annotations, errors, ns);
+
+        // An access-control annotation in error: serving the last valid version could serve open what its author now protects.
+        failClosed |= errors.Skip(before).Any(IngressAnnotations.IsAccessControlError);
         if (errors.Count > 0)
         {
             return TranslationResult.Failed<IngressRoutes>(errors) with { Warnings = [.. warnings], FailClosed = failClosed };

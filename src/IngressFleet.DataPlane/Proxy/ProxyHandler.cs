@@ -5,6 +5,7 @@ using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
 using IngressFleet.Core.Routing;
 using IngressFleet.DataPlane.Admission;
+using IngressFleet.DataPlane.Authentication;
 using IngressFleet.DataPlane.ClientIdentity;
 using IngressFleet.DataPlane.Health;
 using IngressFleet.DataPlane.LoadBalancing;
@@ -32,6 +33,7 @@ internal sealed partial class ProxyHandler : IDisposable
     private readonly IPassiveHealthSink _health;
     private readonly AdmissionControl _admission;
     private readonly ClientAddressResolver _clients;
+    private readonly BasicAuthGate _basicAuth;
     private readonly string _redirectPortSuffix;
     private readonly TimeSpan _firstRateShareWait;
     private readonly ForwarderRequestConfig _requestConfig;
@@ -48,6 +50,7 @@ internal sealed partial class ProxyHandler : IDisposable
         AdmissionControl admission,
         BackendConnector connector,
         ClientAddressResolver clients,
+        BasicAuthGate basicAuth,
         IOptions<ProxyOptions> options,
         ILogger<ProxyHandler> logger)
     {
@@ -63,6 +66,7 @@ internal sealed partial class ProxyHandler : IDisposable
         _health = health;
         _admission = admission;
         _clients = clients;
+        _basicAuth = basicAuth;
         _forwarder = forwarder;
         _logger = logger;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
@@ -118,6 +122,18 @@ internal sealed partial class ProxyHandler : IDisposable
             else if (_clients.RangesFor(route.Options.SourceRanges) is { } ranges && (context.Connection.RemoteIpAddress is not { } client || !ranges.Admits(client)))
             {
                 await RespondAsync(context, StatusCodes.Status403Forbidden, "the client address is outside the Ingress's source ranges");
+            }
+            else if (route.Options.BasicAuth is { } auth && _basicAuth.Check(request, auth) is var verdict && verdict != BasicAuthGate.Verdict.Admitted)
+            {
+                if (verdict == BasicAuthGate.Verdict.Unavailable)
+                {
+                    await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, auth.Unavailable ?? "the Ingress's users are not available");
+                }
+                else
+                {
+                    context.Response.Headers.WWWAuthenticate = BasicAuthGate.Challenge(auth);
+                    await RespondAsync(context, StatusCodes.Status401Unauthorized, "authentication required");
+                }
             }
             else if (route.Options.RateLimit is { } rate && _admission.Rate(route.Ingress, rate) is var bucket && !await AdmitAsync(bucket))
             {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace IngressFleet.Sources.Kubernetes;
 
 /// <summary>
-/// The API-server source: mirrors Ingresses, IngressClasses, Services, EndpointSlices and TLS Secrets (all
+/// The API-server source: mirrors Ingresses, IngressClasses, Services, EndpointSlices, TLS and Opaque Secrets (all
 /// namespaces, or the listed ones) with one <see cref="Reflector{T}"/> per collection, publishes the whole
 /// view once every collection has been listed, then again after each burst of changes, and writes Ingress
 /// status. Only the silo holding the source lease runs it, so a fleet has one watcher and one status writer.
@@ -55,7 +55,10 @@ internal sealed partial class KubernetesSource(
 
         var services = servicePaths.Select(p => Mirror<V1Service>(p)).ToList();
         var slices = Paths("/apis/discovery.k8s.io/v1", "endpointslices").Select(p => Mirror<V1EndpointSlice>(p)).ToList();
-        var secrets = Paths("/api/v1", "secrets").Select(p => Mirror<V1Secret>(p, $"type={CertificateTranslator.TlsSecretType}")).ToList();
+        // TLS Secrets for certificates, Opaque ones for basic-auth users; never service-account tokens or other kinds.
+        var secrets = Paths("/api/v1", "secrets")
+            .SelectMany(p => new[] { Mirror<V1Secret>(p, $"type={CertificateTranslator.TlsSecretType}"), Mirror<V1Secret>(p, "type=Opaque") })
+            .ToList();
         var synced = () => ingresses.All(r => r.Synced) && classes.Synced && services.All(r => r.Synced) && slices.All(r => r.Synced) && secrets.All(r => r.Synced);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics;
 using IngressFleet.DataPlane.State;
 using IngressFleet.Host.Demo;
@@ -229,19 +230,39 @@ public sealed class KubernetesSourceTests(KubernetesSourceFixture fixture, ITest
     }
 
     [Fact]
-    public async Task TlsSecrets_AreReadWithATypeSelector_AndServed()
+    public async Task TlsAndOpaqueSecrets_AreReadWithTypeSelectors_AndServed()
     {
         var certificate = TestCertificates.Issue(["tls.k8s.test"]);
-        var opaque = new V1Secret { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = "opaque", NamespaceProperty = "default" }, Type = "Opaque", StringData = new Dictionary<string, string> { ["password"] = "hunter2" } };
+        var users = new V1Secret { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = "users", NamespaceProperty = "default" }, Type = "Opaque", StringData = new Dictionary<string, string> { ["auth"] = "ann:{PLAIN}hunter2" } };
+        var token = new V1Secret { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = "token", NamespaceProperty = "default" }, Type = "kubernetes.io/service-account-token", StringData = new Dictionary<string, string> { ["auth"] = "ann:{PLAIN}token" } };
         _api.Apply(
             Objects.Ingress("tls").Class("ingressfleet").Rule("tls.k8s.test", "/", "Prefix", "web", "http").Tls("tls-cert", "tls.k8s.test").Build(),
+            Objects.Ingress("authed").Class("ingressfleet").Rule("authed.k8s.test", "/", "Prefix", "web", "http")
+                .Annotate("nginx.ingress.kubernetes.io/auth-type", "basic").Annotate("nginx.ingress.kubernetes.io/auth-secret", "users").Build(),
             certificate.Secret("tls-cert"),
-            opaque);
+            users,
+            token);
         await Eventually.HoldsAsync(
             async () => (await _host.AdminJsonAsync("/api/v1/certificates")).GetProperty("certificates").EnumerateArray().Any(c => c.GetProperty("secret").GetString() == "default/tls-cert"),
             Bound,
             "certificate from the API server");
-        Assert.All(_api.Requests.Where(r => r.Contains("/secrets", StringComparison.Ordinal)), r => Assert.Contains("fieldSelector=type%3Dkubernetes.io%2Ftls", r, StringComparison.Ordinal));
+        await Eventually.HoldsAsync(async () => await StatusAsync("ann:hunter2") == HttpStatusCode.OK, Bound, "basic auth with the users of an Opaque Secret");
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync("ann:token"));
+
+        var secretRequests = _api.Requests.Where(r => r.Contains("/secrets", StringComparison.Ordinal)).ToList();
+        Assert.All(secretRequests, r => Assert.True(
+            r.Contains("fieldSelector=type%3Dkubernetes.io%2Ftls", StringComparison.Ordinal) || r.Contains("fieldSelector=type%3DOpaque", StringComparison.Ordinal),
+            $"Secrets asked for without a type selector: {r}"));
+        Assert.Contains(secretRequests, r => r.Contains("type%3DOpaque", StringComparison.Ordinal));
+    }
+
+    private async Task<HttpStatusCode> StatusAsync(string credentials)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = "authed.k8s.test";
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+        using var response = await _host.Proxy.SendAsync(request);
+        return response.StatusCode;
     }
 
     private static V1EndpointSlice[] Slices(string service, params EchoBackend[] backends) =>

@@ -104,6 +104,16 @@ public static partial class AnnotationValues
         $"must be an absolute path of at most {MaxPathLength.ToString(CultureInfo.InvariantCulture)} characters, of RFC 3986 path characters",
         v => v.Length <= MaxPathLength && PathValue().IsMatch(v) ? (true, v) : (false, string.Empty));
 
+    /// <summary>A Secret's name, or <c>namespace/name</c>: DNS-1123 names (a namespace a label, a name a subdomain).</summary>
+    public static ValueParser<string> SecretName { get; } = new(
+        "must be a Secret's name or namespace/name (lower-case DNS names)",
+        v => SecretNameValue().IsMatch(v) && v.Length <= 253 + 64 ? (true, v) : (false, string.Empty));
+
+    /// <summary>A realm for WWW-Authenticate: printable, without quotes or backslashes, at most 128 characters.</summary>
+    public static ValueParser<string> Realm { get; } = new(
+        "must be at most 128 printable characters without \" or \\",
+        v => v.Length <= 128 && !v.Contains('"', StringComparison.Ordinal) && !v.Contains('\\', StringComparison.Ordinal) ? (true, v) : (false, string.Empty));
+
     /// <summary>Most networks in one source-range annotation (ingress-nginx sets no bound; nginx writes one line each).</summary>
     public const int MaxNetworks = 1000;
 
@@ -181,6 +191,9 @@ public static partial class AnnotationValues
 
     [GeneratedRegex("^/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex PathValue();
+
+    [GeneratedRegex("^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?/)?[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex SecretNameValue();
 
     // Directive names are case-insensitive (RFC 6797 6.1); matched without IgnoreCase, whose Unicode case
     // folding would let non-ASCII letters through (the caller checks ASCII first anyway).

@@ -8,8 +8,8 @@ namespace IngressFleet.Tests.Core.Translation;
 public sealed class AnnotationCatalogTests
 {
     [Theory]
-    [InlineData("nginx.ingress.kubernetes.io/auth-type", "basic")]
-    [InlineData("nginx.ingress.kubernetes.io/auth-secret", "users")]
+    [InlineData("nginx.ingress.kubernetes.io/auth-type", "digest")]
+    [InlineData("nginx.ingress.kubernetes.io/auth-signin", "https://login.example/")]
     [InlineData("nginx.ingress.kubernetes.io/auth-url", "http://auth/")]
     [InlineData("nginx.ingress.kubernetes.io/auth-tls-secret", "default/ca")]
     [InlineData("nginx.ingress.kubernetes.io/auth-tls-verify-client", "on")]
