@@ -34,6 +34,7 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<BackendConnector>();
         services.AddSingleton<ClientIdentity.ClientAddressResolver>();
         services.AddSingleton<Authentication.BasicAuthGate>();
+        services.AddSingleton<Authentication.ExternalAuthenticator>();
         services.AddSingleton<ProxyHandler>();
         return services;
     }

@@ -32,4 +32,12 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>Its basic authentication, if any.</summary>
     [Id(5)]
     public BasicAuth? BasicAuth { get; init; }
+
+    /// <summary>Its CORS answers, if enabled.</summary>
+    [Id(6)]
+    public CorsPolicy? Cors { get; init; }
+
+    /// <summary>Its external authentication, if any.</summary>
+    [Id(7)]
+    public ExternalAuth? ExternalAuth { get; init; }
 }

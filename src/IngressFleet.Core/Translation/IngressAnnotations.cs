@@ -91,8 +91,45 @@ public static class IngressAnnotations
 
     public static Annotation<string> AuthRealm { get; } = new(Ours + "auth-realm", Nginx + "auth-realm", AnnotationValues.Realm);
 
+    public static Annotation<bool> EnableCors { get; } = new(Ours + "enable-cors", Nginx + "enable-cors", AnnotationValues.Flag);
+
+    public static Annotation<string> CorsAllowOrigin { get; } = new(Ours + "cors-allow-origin", Nginx + "cors-allow-origin", AnnotationValues.Origins);
+
+    public static Annotation<string> CorsAllowMethods { get; } = new(Ours + "cors-allow-methods", Nginx + "cors-allow-methods", AnnotationValues.TokenList("methods", star: false));
+
+    public static Annotation<string> CorsAllowHeaders { get; } = new(Ours + "cors-allow-headers", Nginx + "cors-allow-headers", AnnotationValues.TokenList("header names", star: true));
+
+    public static Annotation<string> CorsExposeHeaders { get; } = new(Ours + "cors-expose-headers", Nginx + "cors-expose-headers", AnnotationValues.TokenList("header names", star: true));
+
+    public static Annotation<bool> CorsAllowCredentials { get; } = new(Ours + "cors-allow-credentials", Nginx + "cors-allow-credentials", AnnotationValues.Flag);
+
+    public static Annotation<int> CorsMaxAge { get; } = new(Ours + "cors-max-age", Nginx + "cors-max-age", AnnotationValues.Count(0, int.MaxValue));
+
+    public static Annotation<string> AuthUrl { get; } = new(Ours + "auth-url", Nginx + "auth-url", AnnotationValues.UrlTemplate);
+
+    public static Annotation<string> AuthMethod { get; } = new(Ours + "auth-method", Nginx + "auth-method", AnnotationValues.Method);
+
+    public static Annotation<string> AuthSignin { get; } = new(Ours + "auth-signin", Nginx + "auth-signin", AnnotationValues.UrlTemplate);
+
+    public static Annotation<string> AuthSigninRedirectParam { get; } = new(
+        Ours + "auth-signin-redirect-param", Nginx + "auth-signin-redirect-param", AnnotationValues.Token("query parameter name", AnnotationValues.MaxCookieNameLength));
+
+    public static Annotation<string> AuthResponseHeaders { get; } = new(Ours + "auth-response-headers", Nginx + "auth-response-headers", AnnotationValues.TokenList("header names", star: false));
+
+    public static Annotation<string> AuthRequestRedirect { get; } = new(Ours + "auth-request-redirect", Nginx + "auth-request-redirect", AnnotationValues.TextTemplate);
+
+    public static Annotation<bool> AuthAlwaysSetCookie { get; } = new(Ours + "auth-always-set-cookie", Nginx + "auth-always-set-cookie", AnnotationValues.Flag);
+
+    public static Annotation<string> AuthCacheKey { get; } = new(Ours + "auth-cache-key", Nginx + "auth-cache-key", AnnotationValues.TextTemplate);
+
+    public static Annotation<AuthCacheDuration> AuthCacheDuration { get; } = new(Ours + "auth-cache-duration", Nginx + "auth-cache-duration", AnnotationValues.CacheDuration);
+
     /// <summary>The access-control annotations: an error in one rejects the Ingress outright (no last valid version), as an unimplemented one does.</summary>
-    public static ImmutableArray<IAnnotation> AccessControl { get; } = [AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm];
+    public static ImmutableArray<IAnnotation> AccessControl { get; } =
+    [
+        AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm,
+        AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
+    ];
 
     /// <summary>The affinity cookie's name unless an annotation names another.</summary>
     public const string DefaultAffinityCookie = "ingressfleet-affinity";
@@ -103,6 +140,8 @@ public static class IngressAnnotations
         SslRedirect, Hsts, BackendProtocol, LoadBalance, HashBy, Affinity, AffinityCookieName, MaxConnections, MaxQueue, QueueTimeout,
         LimitRps, LimitBurst, HealthCheckPath, HealthCheckInterval, HealthCheckTimeout, HealthyThreshold, UnhealthyThreshold, ServerErrorsAreFailures,
         AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm,
+        EnableCors, CorsAllowOrigin, CorsAllowMethods, CorsAllowHeaders, CorsExposeHeaders, CorsAllowCredentials, CorsMaxAge,
+        AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
     ];
 
     /// <summary>Every key read here, ours and ingress-nginx's.</summary>
@@ -130,7 +169,56 @@ public static class IngressAnnotations
             Health = ReadHealth(reader),
             SourceRanges = ReadSourceRanges(reader),
             BasicAuth = ReadBasicAuth(reader, ingressNamespace),
+            Cors = ReadCors(reader),
+            ExternalAuth = ReadExternalAuth(reader),
         };
+    }
+
+    private static ExternalAuth? ReadExternalAuth(AnnotationReader reader)
+    {
+        // Every value is read whether or not it takes effect, so a bad one is reported either way.
+        var auth = new ExternalAuth(string.Empty, reader.TryGet(AuthMethod, out var method) ? method : "GET")
+        {
+            SignIn = reader.TryGet(AuthSignin, out var signin) ? signin : null,
+            SignInRedirectParam = reader.TryGet(AuthSigninRedirectParam, out var param) ? param : "rd",
+            ResponseHeaders = reader.TryGet(AuthResponseHeaders, out var headers) ? headers : string.Empty,
+            RequestRedirect = reader.TryGet(AuthRequestRedirect, out var redirect) ? redirect : null,
+            AlwaysSetCookie = reader.TryGet(AuthAlwaysSetCookie, out var always) && always,
+            CacheKey = reader.TryGet(AuthCacheKey, out var key) ? key : null,
+            CacheDuration = reader.TryGet(AuthCacheDuration, out var duration) ? duration : Model.AuthCacheDuration.Default,
+        };
+        if (reader.TryGet(AuthUrl, out var url))
+        {
+            return auth with { Url = url };
+        }
+
+        if (reader.Has(AuthUrl))
+        {
+            return null;
+        }
+
+        foreach (var dependent in new IAnnotation[] { AuthSignin, AuthResponseHeaders, AuthCacheKey })
+        {
+            if (reader.Has(dependent))
+            {
+                // Without auth-url these protect nothing; a user who set them meant to protect the Ingress.
+                reader.Reject(dependent, $"needs {AuthUrl.NginxKey}; the Ingress is not served rather than served unprotected");
+            }
+        }
+
+        return null;
+    }
+
+    private static CorsPolicy? ReadCors(AnnotationReader reader)
+    {
+        var policy = new CorsPolicy(
+            reader.TryGet(CorsAllowOrigin, out var origins) ? origins : "*",
+            reader.TryGet(CorsAllowMethods, out var methods) ? methods : CorsPolicy.DefaultMethods,
+            reader.TryGet(CorsAllowHeaders, out var headers) ? headers : CorsPolicy.DefaultHeaders,
+            reader.TryGet(CorsExposeHeaders, out var exposed) ? exposed : string.Empty,
+            !reader.TryGet(CorsAllowCredentials, out var credentials) || credentials,
+            reader.TryGet(CorsMaxAge, out var maxAge) ? maxAge : CorsPolicy.DefaultMaxAge);
+        return reader.TryGet(EnableCors, out var enabled) && enabled ? policy : null;
     }
 
     /// <summary>Whether <paramref name="error"/> is about an access-control annotation (see <see cref="AccessControl"/>).</summary>

@@ -34,6 +34,7 @@ internal sealed partial class ProxyHandler : IDisposable
     private readonly AdmissionControl _admission;
     private readonly ClientAddressResolver _clients;
     private readonly BasicAuthGate _basicAuth;
+    private readonly ExternalAuthenticator _externalAuth;
     private readonly string _redirectPortSuffix;
     private readonly TimeSpan _firstRateShareWait;
     private readonly ForwarderRequestConfig _requestConfig;
@@ -51,6 +52,7 @@ internal sealed partial class ProxyHandler : IDisposable
         BackendConnector connector,
         ClientAddressResolver clients,
         BasicAuthGate basicAuth,
+        ExternalAuthenticator externalAuth,
         IOptions<ProxyOptions> options,
         ILogger<ProxyHandler> logger)
     {
@@ -67,6 +69,7 @@ internal sealed partial class ProxyHandler : IDisposable
         _admission = admission;
         _clients = clients;
         _basicAuth = basicAuth;
+        _externalAuth = externalAuth;
         _forwarder = forwarder;
         _logger = logger;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
@@ -115,6 +118,10 @@ internal sealed partial class ProxyHandler : IDisposable
             {
                 await RespondAsync(context, StatusCodes.Status404NotFound, "no Ingress rule matches this request");
             }
+            else if (route.Options.Cors is { } cors && Cors.CorsHeaders.Apply(context, cors))
+            {
+                // A preflight, answered.
+            }
             else if (route.RedirectToHttps && !request.IsHttps)
             {
                 RedirectToHttps(context);
@@ -134,6 +141,10 @@ internal sealed partial class ProxyHandler : IDisposable
                     context.Response.Headers.WWWAuthenticate = BasicAuthGate.Challenge(auth);
                     await RespondAsync(context, StatusCodes.Status401Unauthorized, "authentication required");
                 }
+            }
+            else if (route.Options.ExternalAuth is { } external && await _externalAuth.AskAsync(context, external) is var answer && !answer.Admit(context, external))
+            {
+                await RefuseAsync(context, external, answer);
             }
             else if (route.Options.RateLimit is { } rate && _admission.Rate(route.Ingress, rate) is var bucket && !await AdmitAsync(bucket))
             {
@@ -315,6 +326,26 @@ internal sealed partial class ProxyHandler : IDisposable
                 return Task.CompletedTask;
             },
             (context.Response, hsts));
+
+    /// <summary>The auth service's refusal, as nginx's auth_request turns it into a response.</summary>
+    private static Task RefuseAsync(HttpContext context, ExternalAuth auth, AuthAnswer answer)
+    {
+        answer.AddCookies(context, auth);
+        switch (answer.Status)
+        {
+            case StatusCodes.Status401Unauthorized when auth.SignIn is not null:
+                context.Response.StatusCode = StatusCodes.Status302Found;
+                context.Response.Headers.Location = ExternalAuthenticator.SignInLocation(context, auth);
+                return Task.CompletedTask;
+            case StatusCodes.Status401Unauthorized:
+                context.Response.Headers.WWWAuthenticate = answer.WwwAuthenticate;
+                return RespondAsync(context, StatusCodes.Status401Unauthorized, "the auth service asks for authentication");
+            case StatusCodes.Status403Forbidden:
+                return RespondAsync(context, StatusCodes.Status403Forbidden, "the auth service refused the request");
+            default:
+                return RespondAsync(context, StatusCodes.Status500InternalServerError, answer.Failure ?? "the auth service failed");
+        }
+    }
 
     private static Task RespondAsync(HttpContext context, int status, string reason)
     {

@@ -114,6 +114,54 @@ public static partial class AnnotationValues
         "must be at most 128 printable characters without \" or \\",
         v => v.Length <= 128 && !v.Contains('"', StringComparison.Ordinal) && !v.Contains('\\', StringComparison.Ordinal) ? (true, v) : (false, string.Empty));
 
+    /// <summary>CORS origins: <c>*</c>, or comma-separated <c>http(s)://host[:port]</c>, a host optionally starting with <c>*.</c>.</summary>
+    public static ValueParser<string> Origins { get; } = new(
+        "must be \"*\" or comma-separated origins such as \"https://app.example.com, https://*.example.com:8443\"",
+        v =>
+        {
+            var entries = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return entries.Length is > 0 and <= 100 && entries.All(e => e == "*" || OriginValue().IsMatch(e)) ? (true, string.Join(", ", entries)) : (false, string.Empty);
+        });
+
+    /// <summary>A comma-separated list of tokens (methods, header names), optionally <c>*</c>.</summary>
+    public static ValueParser<string> TokenList(string what, bool star) => new(
+        $"must be comma-separated {what}{(star ? " or \"*\"" : string.Empty)}, at most 2048 characters",
+        v =>
+        {
+            var entries = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return v.Length <= 2048 && entries.Length > 0 && entries.All(e => (star && e == "*") || IsToken(e, MaxHeaderNameLength))
+                ? (true, string.Join(", ", entries))
+                : (false, string.Empty);
+        });
+
+    /// <summary>An absolute http(s) URL of at most 2048 characters; nginx variables such as <c>$host</c> allowed (see <see cref="Authentication.RequestVariables"/>).</summary>
+    public static ValueParser<string> UrlTemplate { get; } = new(
+        "must be an absolute http or https URL of at most 2048 characters; variables allowed: $host, $scheme, $request_uri, $escaped_request_uri, $uri, $args, $request_method, $remote_addr, $server_port, $http_NAME, $arg_NAME, $cookie_NAME",
+        v => Authentication.RequestVariables.IsUrlTemplate(v) ? (true, v) : (false, string.Empty));
+
+    /// <summary>A text of at most 1024 printable characters; nginx variables allowed as in <see cref="UrlTemplate"/>.</summary>
+    public static ValueParser<string> TextTemplate { get; } = new(
+        "must be at most 1024 characters; variables allowed as in auth-url",
+        v => v.Length <= 1024 && !Authentication.RequestVariables.Unknown(v).Any() ? (true, v) : (false, string.Empty));
+
+    /// <summary>An HTTP method: upper-case letters.</summary>
+    public static ValueParser<string> Method { get; } = new(
+        "must be an HTTP method such as GET or POST",
+        v => v.Length <= 16 && v.All(c => c is >= 'A' and <= 'Z') && v.Length > 0 ? (true, v) : (false, string.Empty));
+
+    /// <summary>Statuses (or <c>any</c>) then a duration, as ingress-nginx's <c>auth-cache-duration</c>: <c>200 202 401 5m</c>.</summary>
+    public static ValueParser<AuthCacheDuration> CacheDuration { get; } = new(
+        "must be statuses (or \"any\") then a duration between 1s and 1d, such as \"200 202 401 5m\"",
+        v =>
+        {
+            var parts = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var statuses = parts.Length > 1 ? parts[..^1] : [];
+            return statuses.Length > 0 && statuses.Length <= 20 && statuses.All(s => s == "any" || (s.Length == 3 && s.All(char.IsAsciiDigit)))
+                && Duration(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)).Parse(parts[^1]) is (true, var time)
+                ? (true, new AuthCacheDuration(string.Join(' ', statuses), time))
+                : (false, AuthCacheDuration.Default);
+        });
+
     /// <summary>Most networks in one source-range annotation (ingress-nginx sets no bound; nginx writes one line each).</summary>
     public const int MaxNetworks = 1000;
 
@@ -191,6 +239,9 @@ public static partial class AnnotationValues
 
     [GeneratedRegex("^/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex PathValue();
+
+    [GeneratedRegex(@"^https?://(?:\*\.)?[A-Za-z0-9](?:[-A-Za-z0-9.]{0,252})(?::[0-9]{1,5})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex OriginValue();
 
     [GeneratedRegex("^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?/)?[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex SecretNameValue();

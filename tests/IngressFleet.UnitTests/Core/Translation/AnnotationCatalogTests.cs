@@ -10,7 +10,7 @@ public sealed class AnnotationCatalogTests
     [Theory]
     [InlineData("nginx.ingress.kubernetes.io/auth-type", "digest")]
     [InlineData("nginx.ingress.kubernetes.io/auth-signin", "https://login.example/")]
-    [InlineData("nginx.ingress.kubernetes.io/auth-url", "http://auth/")]
+    [InlineData("nginx.ingress.kubernetes.io/auth-proxy-set-headers", "default/headers")]
     [InlineData("nginx.ingress.kubernetes.io/auth-tls-secret", "default/ca")]
     [InlineData("nginx.ingress.kubernetes.io/auth-tls-verify-client", "on")]
     [InlineData("nginx.ingress.kubernetes.io/satisfy", "any")]
@@ -29,7 +29,7 @@ public sealed class AnnotationCatalogTests
     [Theory]
     [InlineData("nginx.ingress.kubernetes.io/proxy-body-size", "8m")]
     [InlineData("nginx.ingress.kubernetes.io/proxy-ssl-verify", "off")]
-    [InlineData("nginx.ingress.kubernetes.io/enable-cors", "true")]
+    [InlineData("nginx.ingress.kubernetes.io/proxy-buffering", "on")]
     [InlineData("ingressfleet.io/typo-of-something", "1")]
     public void OtherUnimplementedAnnotation_IsServed_WithAWarning(string key, string value)
     {
@@ -51,7 +51,7 @@ public sealed class AnnotationCatalogTests
         var open = Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80).Build();
         var first = ConfigTranslator.Translate(ClusterObjects.From([open, Objects.Service("web")]), IngressClassFilter.Default, RoutingConfig.Empty, []);
         var protectedVersion = Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80).Rule("b.com", "/", "Prefix", "web", 80)
-            .Annotate("nginx.ingress.kubernetes.io/auth-url", "http://auth/").Build();
+            .Annotate("nginx.ingress.kubernetes.io/auth-tls-secret", "default/ca").Build();
         var second = ConfigTranslator.Translate(ClusterObjects.From([protectedVersion, Objects.Service("web")]), IngressClassFilter.Default, first, []);
         Assert.True(first.Ingresses.ContainsKey("default/web"));
         Assert.False(second.Ingresses.ContainsKey("default/web"));
