@@ -35,6 +35,7 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<ClientIdentity.ClientAddressResolver>();
         services.AddSingleton<Authentication.BasicAuthGate>();
         services.AddSingleton<Authentication.ExternalAuthenticator>();
+        services.AddSingleton<AccessControl.AccessGate>();
         services.AddSingleton<ProxyHandler>();
         return services;
     }

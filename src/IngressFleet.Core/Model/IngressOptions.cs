@@ -40,4 +40,8 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>Its external authentication, if any.</summary>
     [Id(7)]
     public ExternalAuth? ExternalAuth { get; init; }
+
+    /// <summary>A client inside its source ranges needs no authentication (<c>satisfy: any</c>); by default both apply.</summary>
+    [Id(8)]
+    public bool SatisfyAny { get; init; }
 }

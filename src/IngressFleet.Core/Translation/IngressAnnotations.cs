@@ -124,11 +124,15 @@ public static class IngressAnnotations
 
     public static Annotation<AuthCacheDuration> AuthCacheDuration { get; } = new(Ours + "auth-cache-duration", Nginx + "auth-cache-duration", AnnotationValues.CacheDuration);
 
+    /// <summary>True for <c>any</c>: a client inside the source ranges needs no authentication (nginx's <c>satisfy any</c>).</summary>
+    public static Annotation<bool> Satisfy { get; } = new(Ours + "satisfy", Nginx + "satisfy", AnnotationValues.Choice(("all", false), ("any", true)));
+
     /// <summary>The access-control annotations: an error in one rejects the Ingress outright (no last valid version), as an unimplemented one does.</summary>
     public static ImmutableArray<IAnnotation> AccessControl { get; } =
     [
         AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm,
         AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
+        Satisfy,
     ];
 
     /// <summary>The affinity cookie's name unless an annotation names another.</summary>
@@ -142,6 +146,7 @@ public static class IngressAnnotations
         AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm,
         EnableCors, CorsAllowOrigin, CorsAllowMethods, CorsAllowHeaders, CorsExposeHeaders, CorsAllowCredentials, CorsMaxAge,
         AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
+        Satisfy,
     ];
 
     /// <summary>Every key read here, ours and ingress-nginx's.</summary>
@@ -171,6 +176,7 @@ public static class IngressAnnotations
             BasicAuth = ReadBasicAuth(reader, ingressNamespace),
             Cors = ReadCors(reader),
             ExternalAuth = ReadExternalAuth(reader),
+            SatisfyAny = reader.TryGet(Satisfy, out var any) && any,
         };
     }
 

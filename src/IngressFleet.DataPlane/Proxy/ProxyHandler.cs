@@ -5,7 +5,7 @@ using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
 using IngressFleet.Core.Routing;
 using IngressFleet.DataPlane.Admission;
-using IngressFleet.DataPlane.Authentication;
+using IngressFleet.DataPlane.AccessControl;
 using IngressFleet.DataPlane.ClientIdentity;
 using IngressFleet.DataPlane.Health;
 using IngressFleet.DataPlane.LoadBalancing;
@@ -33,8 +33,7 @@ internal sealed partial class ProxyHandler : IDisposable
     private readonly IPassiveHealthSink _health;
     private readonly AdmissionControl _admission;
     private readonly ClientAddressResolver _clients;
-    private readonly BasicAuthGate _basicAuth;
-    private readonly ExternalAuthenticator _externalAuth;
+    private readonly AccessGate _access;
     private readonly string _redirectPortSuffix;
     private readonly TimeSpan _firstRateShareWait;
     private readonly ForwarderRequestConfig _requestConfig;
@@ -51,8 +50,7 @@ internal sealed partial class ProxyHandler : IDisposable
         AdmissionControl admission,
         BackendConnector connector,
         ClientAddressResolver clients,
-        BasicAuthGate basicAuth,
-        ExternalAuthenticator externalAuth,
+        AccessGate access,
         IOptions<ProxyOptions> options,
         ILogger<ProxyHandler> logger)
     {
@@ -68,8 +66,7 @@ internal sealed partial class ProxyHandler : IDisposable
         _health = health;
         _admission = admission;
         _clients = clients;
-        _basicAuth = basicAuth;
-        _externalAuth = externalAuth;
+        _access = access;
         _forwarder = forwarder;
         _logger = logger;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
@@ -126,25 +123,9 @@ internal sealed partial class ProxyHandler : IDisposable
             {
                 RedirectToHttps(context);
             }
-            else if (_clients.RangesFor(route.Options.SourceRanges) is { } ranges && (context.Connection.RemoteIpAddress is not { } client || !ranges.Admits(client)))
+            else if (await _access.CheckAsync(context, route.Options) is { } refusal)
             {
-                await RespondAsync(context, StatusCodes.Status403Forbidden, "the client address is outside the Ingress's source ranges");
-            }
-            else if (route.Options.BasicAuth is { } auth && _basicAuth.Check(request, auth) is var verdict && verdict != BasicAuthGate.Verdict.Admitted)
-            {
-                if (verdict == BasicAuthGate.Verdict.Unavailable)
-                {
-                    await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, auth.Unavailable ?? "the Ingress's users are not available");
-                }
-                else
-                {
-                    context.Response.Headers.WWWAuthenticate = BasicAuthGate.Challenge(auth);
-                    await RespondAsync(context, StatusCodes.Status401Unauthorized, "authentication required");
-                }
-            }
-            else if (route.Options.ExternalAuth is { } external && await _externalAuth.AskAsync(context, external) is var answer && !answer.Admit(context, external))
-            {
-                await RefuseAsync(context, external, answer);
+                await RefuseAsync(context, refusal);
             }
             else if (route.Options.RateLimit is { } rate && _admission.Rate(route.Ingress, rate) is var bucket && !await AdmitAsync(bucket))
             {
@@ -327,24 +308,21 @@ internal sealed partial class ProxyHandler : IDisposable
             },
             (context.Response, hsts));
 
-    /// <summary>The auth service's refusal, as nginx's auth_request turns it into a response.</summary>
-    private static Task RefuseAsync(HttpContext context, ExternalAuth auth, AuthAnswer answer)
+    private static Task RefuseAsync(HttpContext context, Refusal refusal)
     {
-        answer.AddCookies(context, auth);
-        switch (answer.Status)
+        if (refusal.Location is not null)
         {
-            case StatusCodes.Status401Unauthorized when auth.SignIn is not null:
-                context.Response.StatusCode = StatusCodes.Status302Found;
-                context.Response.Headers.Location = ExternalAuthenticator.SignInLocation(context, auth);
-                return Task.CompletedTask;
-            case StatusCodes.Status401Unauthorized:
-                context.Response.Headers.WWWAuthenticate = answer.WwwAuthenticate;
-                return RespondAsync(context, StatusCodes.Status401Unauthorized, "the auth service asks for authentication");
-            case StatusCodes.Status403Forbidden:
-                return RespondAsync(context, StatusCodes.Status403Forbidden, "the auth service refused the request");
-            default:
-                return RespondAsync(context, StatusCodes.Status500InternalServerError, answer.Failure ?? "the auth service failed");
+            context.Response.StatusCode = refusal.Status;
+            context.Response.Headers.Location = refusal.Location;
+            return Task.CompletedTask;
         }
+
+        if (refusal.Challenge.Count > 0)
+        {
+            context.Response.Headers.WWWAuthenticate = refusal.Challenge;
+        }
+
+        return RespondAsync(context, refusal.Status, refusal.Reason);
     }
 
     private static Task RespondAsync(HttpContext context, int status, string reason)

@@ -81,6 +81,33 @@ public sealed class ClientIdentityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, denied.Status);
     }
 
+    [Fact]
+    public async Task SatisfyAny_LetsTheRangeIn_AndAsksEveryoneElseToAuthenticate()
+    {
+        await using var host = await StandaloneHost.StartAsync();
+        host.Write(
+            "either.yaml",
+            [
+                Objects.Ingress("either").Rule("either.test", "/", "Prefix", "echo", "http")
+                    .Annotate("nginx.ingress.kubernetes.io/allowlist-source-range", "127.0.0.5")
+                    .Annotate("nginx.ingress.kubernetes.io/auth-type", "basic")
+                    .Annotate("nginx.ingress.kubernetes.io/auth-secret", "users")
+                    .Annotate("nginx.ingress.kubernetes.io/satisfy", "any").Build(),
+                new k8s.Models.V1Secret { ApiVersion = "v1", Kind = "Secret", Metadata = new k8s.Models.V1ObjectMeta { Name = "users", NamespaceProperty = "default" }, StringData = new Dictionary<string, string> { ["auth"] = "ann:{PLAIN}pw" } },
+                .. ObjectsForBackends.ServiceFor("echo", _echo),
+            ]);
+        var port = host.Proxy.BaseAddress!.Port;
+        var credentials = new Dictionary<string, string> { ["Authorization"] = $"Basic {Convert.ToBase64String("ann:pw"u8.ToArray())}" };
+
+        var inRange = await Eventually.ValueAsync(async () => await TryGetAsync(port, "127.0.0.5", "either.test") is { Status: HttpStatusCode.OK } r ? r : null, Bound, "either.test served to the range");
+        var outside = await GetAsync(port, "127.0.0.6", "either.test");
+        var outsideAuthenticated = await GetAsync(port, "127.0.0.6", "either.test", credentials);
+
+        Assert.Equal("127.0.0.5", inRange.Echo!.Headers["X-Real-IP"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, outside.Status);
+        Assert.Equal(HttpStatusCode.OK, outsideAuthenticated.Status);
+    }
+
     private void WriteRangedIngress(StandaloneHost host, string allow, string? deny = null, string name = "ranged")
     {
         var ingress = Objects.Ingress(name).Rule($"{name}.test", "/", "Prefix", "echo", "http").Annotate("nginx.ingress.kubernetes.io/allowlist-source-range", allow);

@@ -13,7 +13,6 @@ public sealed class AnnotationCatalogTests
     [InlineData("nginx.ingress.kubernetes.io/auth-proxy-set-headers", "default/headers")]
     [InlineData("nginx.ingress.kubernetes.io/auth-tls-secret", "default/ca")]
     [InlineData("nginx.ingress.kubernetes.io/auth-tls-verify-client", "on")]
-    [InlineData("nginx.ingress.kubernetes.io/satisfy", "any")]
     [InlineData("nginx.ingress.kubernetes.io/configuration-snippet", "more_set_headers \"X: y\";")]
     [InlineData("nginx.ingress.kubernetes.io/server-snippet", "location /x {}")]
     [InlineData("ingressfleet.io/server-snippet", "anything")]
