@@ -100,7 +100,7 @@ public static class Htpasswd
         }
         else if (PasswordHash.Format(hash) is null)
         {
-            problems.Add($"{where}: user {user}: the hash is in a format IngressFleet does not verify (bcrypt, apr1, $1$, $5$, $6$, {{SHA}}, {{SSHA}} and {{PLAIN}} are); this user cannot log in");
+            problems.Add($"{where}: user {user}: the hash is in a format IngressFleet does not verify (bcrypt, apr1, $1$, $5$, $6$, DES crypt, {{SHA}}, {{SSHA}} and {{PLAIN}} are); this user cannot log in");
         }
         else
         {

@@ -9,8 +9,8 @@ namespace IngressFleet.Core.Authentication;
 /// <summary>
 /// Checks a password against a stored hash in the formats nginx's <c>auth_basic_user_file</c> accepts on
 /// ingress-nginx's image: <c>$2a$</c>/<c>$2b$</c>/<c>$2y$</c> (bcrypt), <c>$apr1$</c> and <c>$1$</c> (MD5-crypt),
-/// <c>$5$</c> and <c>$6$</c> (SHA-crypt), <c>{SHA}</c>, <c>{SSHA}</c> and <c>{PLAIN}</c>. Traditional DES
-/// <c>crypt</c> (13 characters) is not supported: such an entry authenticates no one, and is reported.
+/// <c>$5$</c> and <c>$6$</c> (SHA-crypt), traditional DES <c>crypt</c> (13 characters, <c>htpasswd -d</c>; only the
+/// first 8 characters of a password count, as with crypt(3)), <c>{SHA}</c>, <c>{SSHA}</c> and <c>{PLAIN}</c>.
 /// Comparisons take constant time in the password.
 /// </summary>
 public static class PasswordHash
@@ -33,6 +33,7 @@ public static class PasswordHash
             _ when stored.StartsWith("{SHA}", StringComparison.Ordinal) => "sha1",
             _ when stored.StartsWith("{SSHA}", StringComparison.Ordinal) => "salted-sha1",
             _ when stored.StartsWith("{PLAIN}", StringComparison.Ordinal) => "plain",
+            _ when DesCrypt.IsTraditional(stored) => "des-crypt",
             _ => null,
         };
     }
@@ -59,6 +60,7 @@ public static class PasswordHash
                 "sha1" => SameBytes(SHA1.HashData(Encoding.UTF8.GetBytes(password)), Convert.FromBase64String(stored["{SHA}".Length..])),
                 "salted-sha1" => VerifySaltedSha1(password, Convert.FromBase64String(stored["{SSHA}".Length..])),
                 "plain" => SameText(password, stored["{PLAIN}".Length..]),
+                "des-crypt" => SameText(DesCrypt.Hash(password, stored), stored),
                 _ => false,
             };
         }

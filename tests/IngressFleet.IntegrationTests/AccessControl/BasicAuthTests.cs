@@ -29,7 +29,7 @@ public sealed class BasicAuthTests : IAsyncLifetime
     [Fact]
     public async Task EachHashFormat_Admits_TheRightPasswordOnly_AndTheChallengeNamesTheRealm()
     {
-        // Made with htpasswd -B, openssl passwd -apr1 and glibc crypt(3); every user's password is "secret pass".
+        // Made with openssl passwd -apr1 and glibc crypt(3) (bcrypt, MD5, SHA and DES crypt); every user's password is "secret pass".
         string[] users =
         [
             "bcrypt:$2b$05$abcdefghijklmnopqrstuuFzejfplTChgPyZNQOF2kNcZhBC.ObAS",
@@ -38,6 +38,7 @@ public sealed class BasicAuthTests : IAsyncLifetime
             "sha256:$5$saltsalt$49/9YFbpUJeeKmhYqhW2979avhxSQ228IAIaALKs.a9",
             "sha512:$6$saltsalt$2SX99CLXfgNtck/wz/iTBSo0ZppJqfrO.TVXU.zE5LOVLcjA8ItNsdkimGDe1yNWQ8eQPMdoTvM7hLGy/7Ccc1",
             "sha1:{SHA}O1hAcUlX7zkBbV+/3rmbDfUlbNM=",
+            "des:abvOVwEVZZ8hM",
         ];
         Write(string.Join('\n', users));
         await Eventually.HoldsAsync(async () => (await GetAsync(null)).StatusCode == HttpStatusCode.Unauthorized, Bound, "guarded.test asks for credentials");
@@ -49,7 +50,7 @@ public sealed class BasicAuthTests : IAsyncLifetime
             using var admitted = await GetAsync((user, "secret pass"));
             Assert.True(admitted.StatusCode == HttpStatusCode.OK, $"{user}: {admitted.StatusCode}");
             Assert.Equal("echo", admitted.Headers.GetValues("X-Echo-Backend").Single());
-            using var refused = await GetAsync((user, "secret pas"));
+            using var refused = await GetAsync((user, "Secret pass"));
             Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{user} with a wrong password: {refused.StatusCode}");
         }
 

@@ -19,13 +19,21 @@ public sealed class PasswordHashTests
     [InlineData("$6$saltsalt$2SX99CLXfgNtck/wz/iTBSo0ZppJqfrO.TVXU.zE5LOVLcjA8ItNsdkimGDe1yNWQ8eQPMdoTvM7hLGy/7Ccc1", "sha512-crypt")]
     [InlineData("{SHA}O1hAcUlX7zkBbV+/3rmbDfUlbNM=", "sha1")]
     [InlineData("{PLAIN}secret pass", "plain")]
+    [InlineData("abvOVwEVZZ8hM", "des-crypt")]
     public void EachFormat_AcceptsItsPassword_AndNoOther(string stored, string format)
     {
         Assert.Equal(format, PasswordHash.Format(stored));
         Assert.True(PasswordHash.Verify(Password, stored), $"{format} refused the right password");
-        Assert.False(PasswordHash.Verify("secret pas", stored), $"{format} accepted a wrong password");
+        Assert.False(PasswordHash.Verify("Secret pass", stored), $"{format} accepted a wrong password");
         Assert.False(PasswordHash.Verify(string.Empty, stored), $"{format} accepted an empty password");
     }
+
+    [Theory]
+    [InlineData("secret pass", "zzp5JmXBcT2iw")]
+    [InlineData("a", "./xT2u5QYaHcU")]
+    [InlineData("", "abmF1QH4PEr.E")]
+    [InlineData("secret p and more", "abvOVwEVZZ8hM")] // crypt(3) reads 8 characters
+    public void DesCrypt_MatchesGlibc(string password, string stored) => Assert.True(PasswordHash.Verify(password, stored));
 
     [Fact]
     public void SaltedSha1_AcceptsItsPassword()
@@ -41,7 +49,7 @@ public sealed class PasswordHashTests
     }
 
     [Theory]
-    [InlineData("abvOVwEVZZ8hM")] // DES crypt: not supported
+    [InlineData("abvOVwEVZZ8hM!")]
     [InlineData("$2b$05$short")]
     [InlineData("{SHA}not base64!")]
     [InlineData("{SSHA}AAAA")]
