@@ -44,4 +44,8 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>A client inside its source ranges needs no authentication (<c>satisfy: any</c>); by default both apply.</summary>
     [Id(8)]
     public bool SatisfyAny { get; init; }
+
+    /// <summary>Its client-certificate authentication, if any.</summary>
+    [Id(9)]
+    public ClientCertificateAuth? ClientCertificate { get; init; }
 }

@@ -69,7 +69,7 @@ public static class ConfigTranslator
         }
 
         cache?.EndPass();
-        ResolveBasicAuth(objects, ingresses, problems);
+        ResolveAuthSecrets(objects, ingresses, problems);
         var resolver = new BackendResolver(objects, addresses);
         var backends = ImmutableDictionary.CreateBuilder<string, BackendEndpoints>(StringComparer.Ordinal);
         // Oldest Ingress first: a backend that several Ingresses send to takes its health policy from the oldest.
@@ -94,28 +94,38 @@ public static class ConfigTranslator
     }
 
     /// <summary>
-    /// Reads the users of each basic-auth Ingress from its Secret, every pass (Secrets change without their
-    /// Ingresses). A Secret missing or without a usable entry leaves the Ingress refusing every request (503),
-    /// never open; what was left out of a Secret is listed with the Ingress's warnings.
+    /// Reads what access control needs from Secrets, every pass (Secrets change without their Ingresses): the
+    /// users of basic auth, the CA bundle of client-certificate auth. A Secret missing or unusable leaves the
+    /// Ingress refusing every request (503), never open; what was left out is listed with its warnings.
     /// </summary>
-    private static void ResolveBasicAuth(
+    private static void ResolveAuthSecrets(
         ClusterObjects objects, ImmutableDictionary<string, IngressRoutes>.Builder ingresses, ImmutableDictionary<string, ObjectProblem>.Builder problems)
     {
-        foreach (var (key, routes) in ingresses.Where(i => i.Value.Options.BasicAuth is not null).ToList())
+        foreach (var (key, routes) in ingresses.Where(i => i.Value.Options.BasicAuth is not null || i.Value.Options.ClientCertificate is not null).ToList())
         {
-            var auth = routes.Options.BasicAuth!;
-            var slash = auth.Secret.IndexOf('/', StringComparison.Ordinal);
-            var secret = objects.Secrets.FirstOrDefault(x => ClusterObjects.NamespaceOf(x.Metadata) == auth.Secret[..slash] && x.Metadata?.Name == auth.Secret[(slash + 1)..]);
-            var (credentials, left) = secret is null ? (null, []) : Authentication.Htpasswd.Read(secret, auth.AuthMap);
-            var unavailable = secret is null ? $"the auth Secret {auth.Secret} does not exist" : credentials is null ? $"the auth Secret {auth.Secret} holds no usable user" : null;
-            ingresses[key] = routes with { Options = routes.Options with { BasicAuth = auth with { Credentials = credentials, Unavailable = unavailable } } };
-
-            var warnings = left.Take(20).Select(w => $"auth Secret {auth.Secret}: {w}").ToList();
-            if (unavailable is not null)
+            var options = routes.Options;
+            var warnings = new List<string>();
+            if (options.BasicAuth is { } auth)
             {
-                warnings.Insert(0, $"{unavailable}: every request to this Ingress gets 503 until it does");
+                var secret = FindSecret(objects, auth.Secret);
+                var (credentials, left) = secret is null ? (null, []) : Authentication.Htpasswd.Read(secret, auth.AuthMap);
+                var unavailable = secret is null ? $"the auth Secret {auth.Secret} does not exist" : credentials is null ? $"the auth Secret {auth.Secret} holds no usable user" : null;
+                options = options with { BasicAuth = auth with { Credentials = credentials, Unavailable = unavailable } };
+                warnings.AddRange(left.Take(20).Select(w => $"auth Secret {auth.Secret}: {w}"));
+                warnings.AddRange(unavailable is null ? [] : [$"{unavailable}: every request to this Ingress gets 503 until it does"]);
             }
 
+            if (options.ClientCertificate is { } tls)
+            {
+                var secret = FindSecret(objects, tls.Secret);
+                var bundle = secret is null ? null : CertificateAuthorities(secret);
+                var unavailable = secret is null ? $"the auth-tls Secret {tls.Secret} does not exist"
+                    : bundle is null ? $"the auth-tls Secret {tls.Secret} has no CA certificate in ca.crt" : null;
+                options = options with { ClientCertificate = tls with { CaPem = bundle, Unavailable = unavailable } };
+                warnings.AddRange(unavailable is null ? [] : [$"{unavailable}: every request to this Ingress gets 503 until it does"]);
+            }
+
+            ingresses[key] = routes with { Options = options };
             if (warnings.Count > 0)
             {
                 var problem = problems.TryGetValue($"Ingress/{routes.Namespace}/{routes.Name}", out var existing)
@@ -123,6 +133,40 @@ public static class ConfigTranslator
                     : new ObjectProblem("Ingress", routes.Namespace, routes.Name, objects.OriginOf("Ingress", new k8s.Models.V1ObjectMeta { NamespaceProperty = routes.Namespace, Name = routes.Name }), []) { Warnings = [.. warnings] };
                 problems[problem.Key] = problem;
             }
+        }
+    }
+
+    private static k8s.Models.V1Secret? FindSecret(ClusterObjects objects, string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return objects.Secrets.FirstOrDefault(x => ClusterObjects.NamespaceOf(x.Metadata) == key[..slash] && x.Metadata?.Name == key[(slash + 1)..]);
+    }
+
+    /// <summary>The certificates of a Secret's <c>ca.crt</c> as PEM, or null when it holds none that parse.</summary>
+    private static string? CertificateAuthorities(k8s.Models.V1Secret secret)
+    {
+        var text = secret.StringData?.TryGetValue("ca.crt", out var s) == true ? s
+            : secret.Data?.TryGetValue("ca.crt", out var d) == true && d is not null ? System.Text.Encoding.UTF8.GetString(d) : null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPem(text);
+            var pem = string.Concat(certificates.Select(c => c.ExportCertificatePem() + "\n"));
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+
+            return pem.Length == 0 ? null : pem;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
         }
     }
 

@@ -124,6 +124,18 @@ public static class IngressAnnotations
 
     public static Annotation<AuthCacheDuration> AuthCacheDuration { get; } = new(Ours + "auth-cache-duration", Nginx + "auth-cache-duration", AnnotationValues.CacheDuration);
 
+    public static Annotation<string> AuthTlsSecret { get; } = new(Ours + "auth-tls-secret", Nginx + "auth-tls-secret", AnnotationValues.SecretName);
+
+    public static Annotation<string> AuthTlsVerifyClient { get; } = new(
+        Ours + "auth-tls-verify-client", Nginx + "auth-tls-verify-client", AnnotationValues.Choice(("on", "on"), ("off", "off"), ("optional", "optional"), ("optional_no_ca", "optional_no_ca")));
+
+    public static Annotation<int> AuthTlsVerifyDepth { get; } = new(Ours + "auth-tls-verify-depth", Nginx + "auth-tls-verify-depth", AnnotationValues.Count(1, 10));
+
+    public static Annotation<string> AuthTlsErrorPage { get; } = new(Ours + "auth-tls-error-page", Nginx + "auth-tls-error-page", AnnotationValues.UrlTemplate);
+
+    public static Annotation<bool> AuthTlsPassCertificateToUpstream { get; } = new(
+        Ours + "auth-tls-pass-certificate-to-upstream", Nginx + "auth-tls-pass-certificate-to-upstream", AnnotationValues.Flag);
+
     /// <summary>True for <c>any</c>: a client inside the source ranges needs no authentication (nginx's <c>satisfy any</c>).</summary>
     public static Annotation<bool> Satisfy { get; } = new(Ours + "satisfy", Nginx + "satisfy", AnnotationValues.Choice(("all", false), ("any", true)));
 
@@ -132,7 +144,7 @@ public static class IngressAnnotations
     [
         AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm,
         AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
-        Satisfy,
+        Satisfy, AuthTlsSecret, AuthTlsVerifyClient, AuthTlsVerifyDepth, AuthTlsErrorPage, AuthTlsPassCertificateToUpstream,
     ];
 
     /// <summary>The affinity cookie's name unless an annotation names another.</summary>
@@ -146,7 +158,7 @@ public static class IngressAnnotations
         AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm,
         EnableCors, CorsAllowOrigin, CorsAllowMethods, CorsAllowHeaders, CorsExposeHeaders, CorsAllowCredentials, CorsMaxAge,
         AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
-        Satisfy,
+        Satisfy, AuthTlsSecret, AuthTlsVerifyClient, AuthTlsVerifyDepth, AuthTlsErrorPage, AuthTlsPassCertificateToUpstream,
     ];
 
     /// <summary>Every key read here, ours and ingress-nginx's.</summary>
@@ -177,7 +189,32 @@ public static class IngressAnnotations
             Cors = ReadCors(reader),
             ExternalAuth = ReadExternalAuth(reader),
             SatisfyAny = reader.TryGet(Satisfy, out var any) && any,
+            ClientCertificate = ReadClientCertificate(reader, ingressNamespace),
         };
+    }
+
+    private static ClientCertificateAuth? ReadClientCertificate(AnnotationReader reader, string ingressNamespace)
+    {
+        // Every value is read whether or not it takes effect, so a bad one is reported either way.
+        var verify = reader.TryGet(AuthTlsVerifyClient, out var v) ? v : "on";
+        var depth = reader.TryGet(AuthTlsVerifyDepth, out var d) ? d : 1;
+        var errorPage = reader.TryGet(AuthTlsErrorPage, out var page) ? page : null;
+        var pass = reader.TryGet(AuthTlsPassCertificateToUpstream, out var p) && p;
+        if (!reader.TryGet(AuthTlsSecret, out var secret))
+        {
+            return null;
+        }
+
+        var slash = secret.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0 && secret[..slash] != ingressNamespace)
+        {
+            reader.Reject(AuthTlsSecret, $"a Secret in another namespace ({secret[..slash]}) cannot be used; it must be in the Ingress's namespace {ingressNamespace}");
+            return null;
+        }
+
+        return verify == "off"
+            ? null
+            : new ClientCertificateAuth(slash >= 0 ? secret : $"{ingressNamespace}/{secret}", verify, depth) { ErrorPage = errorPage, PassCertificateToUpstream = pass };
     }
 
     private static ExternalAuth? ReadExternalAuth(AnnotationReader reader)

@@ -1,21 +1,30 @@
 using IngressFleet.Core.Model;
 using IngressFleet.DataPlane.Authentication;
 using IngressFleet.DataPlane.ClientIdentity;
+using IngressFleet.DataPlane.Tls;
 
 namespace IngressFleet.DataPlane.AccessControl;
 
 /// <summary>
-/// An Ingress's access control, in nginx's access-phase order: source ranges, then basic, then external
-/// authentication. With <c>satisfy: all</c> (the default) each must admit; with <c>satisfy: any</c> a client
+/// An Ingress's access control, in nginx's order: the host's client certificate (checked by nginx before any
+/// location), then its access phase: source ranges, then basic, then external authentication. With <c>satisfy: all</c> (the default) each must admit; with <c>satisfy: any</c> a client
 /// inside the source ranges needs no authentication, and one outside them may still authenticate.
 /// </summary>
 public sealed class AccessGate(ClientAddressResolver clients, BasicAuthGate basicAuth, ExternalAuthenticator externalAuth)
 {
+    /// <param name="context">The request.</param>
+    /// <param name="options">The options of the Ingress whose rule matched.</param>
+    /// <param name="clientCertificate">The request's host's client-certificate check, if it has one.</param>
     /// <returns>Null when the request may proceed; otherwise the refusal to answer with.</returns>
-    public ValueTask<Refusal?> CheckAsync(HttpContext context, IngressOptions options)
+    public ValueTask<Refusal?> CheckAsync(HttpContext context, IngressOptions options, ClientCertificatePolicy? clientCertificate)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
+        if (clientCertificate is not null && ClientCertificates.Check(context, clientCertificate) is { } refused)
+        {
+            return ValueTask.FromResult<Refusal?>(refused);
+        }
+
         var ranges = clients.RangesFor(options.SourceRanges);
         var authenticated = options.BasicAuth is not null || options.ExternalAuth is not null;
         if (ranges is null && !authenticated)

@@ -43,6 +43,12 @@ public sealed class ClientAddressResolver
     public void Resolve(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        foreach (var name in AccessControl.ClientCertificates.Headers)
+        {
+            // Only the proxy says what certificate a client presented.
+            context.Request.Headers.Remove(name);
+        }
+
         if (_trusted.Count == 0 || context.Connection.RemoteIpAddress is not { } peer || !CidrList.Contains(_trusted, peer))
         {
             return;

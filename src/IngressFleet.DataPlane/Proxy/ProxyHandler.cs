@@ -123,7 +123,7 @@ internal sealed partial class ProxyHandler : IDisposable
             {
                 RedirectToHttps(context);
             }
-            else if (await _access.CheckAsync(context, route.Options) is { } refusal)
+            else if (await _access.CheckAsync(context, route.Options, state.Certificates.ClientCertificateFor(request.Host.Value)) is { } refusal)
             {
                 await RefuseAsync(context, refusal);
             }

@@ -16,14 +16,20 @@ internal sealed class CertificateTable
     private readonly FrozenDictionary<string, ServerCertificate> _wildcard;
     private readonly FrozenDictionary<string, ServerCertificate>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
     private readonly FrozenDictionary<string, ServerCertificate>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
+    private readonly FrozenDictionary<string, ClientCertificatePolicy> _clientExact;
+    private readonly FrozenDictionary<string, ClientCertificatePolicy> _clientWildcard;
 
     private CertificateTable(
         Dictionary<string, ServerCertificate> exact,
         Dictionary<string, ServerCertificate> wildcard,
         ServerCertificate defaultCertificate,
         IReadOnlyDictionary<string, ServerCertificate> bySecret,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> hostsBySecret)
+        IReadOnlyDictionary<string, IReadOnlyList<string>> hostsBySecret,
+        Dictionary<string, ClientCertificatePolicy>? clientExact = null,
+        Dictionary<string, ClientCertificatePolicy>? clientWildcard = null)
     {
+        _clientExact = (clientExact ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _clientWildcard = (clientWildcard ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _exact = exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _wildcard = wildcard.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _exactLookup = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -38,11 +44,42 @@ internal sealed class CertificateTable
     /// <summary>The loaded certificate of each Secret (<c>namespace/name</c>).</summary>
     public IReadOnlyDictionary<string, ServerCertificate> BySecret { get; }
 
+    /// <summary>The client-certificate checks in force, kept across versions while unchanged (with what they remember).</summary>
+    public IEnumerable<ClientCertificatePolicy> Policies => _clientExact.Values.Concat(_clientWildcard.Values).Distinct();
+
     /// <summary>The SNI names each Secret's certificate is presented for.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> HostsBySecret { get; }
 
     public static CertificateTable Empty(ServerCertificate defaultCertificate) =>
         new([], [], defaultCertificate, new Dictionary<string, ServerCertificate>(), new Dictionary<string, IReadOnlyList<string>>());
+
+    /// <summary>
+    /// The client-certificate check of <paramref name="host"/>, if an Ingress naming it asks for one: then
+    /// every request to the host needs it, as nginx's server-level <c>ssl_verify_client</c> does.
+    /// </summary>
+    public ClientCertificatePolicy? ClientCertificateFor(string? host)
+    {
+        if (_clientExact.Count == 0 && _clientWildcard.Count == 0 || string.IsNullOrEmpty(host))
+        {
+            return null;
+        }
+
+        var name = HostName.WithoutPort(host);
+        if (_clientExact.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var exact))
+        {
+            return exact;
+        }
+
+        var suffix = HostName.WildcardSuffix(name);
+        return !suffix.IsEmpty && _clientWildcard.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(suffix, out var wildcard) ? wildcard : null;
+    }
+
+    /// <summary>The handshake options for <paramref name="serverName"/>: its certificate, asking for a client certificate where its host wants one.</summary>
+    public System.Net.Security.SslServerAuthenticationOptions OptionsFor(string? serverName)
+    {
+        var certificate = Select(serverName);
+        return ClientCertificateFor(serverName) is null ? certificate.Options : certificate.OptionsAskingClientCertificate;
+    }
 
     public ServerCertificate Select(string? serverName)
     {
@@ -98,11 +135,27 @@ internal sealed class CertificateTable
             }
         }
 
+        var clientExact = new Dictionary<string, ClientCertificatePolicy>(StringComparer.OrdinalIgnoreCase);
+        var clientWildcard = new Dictionary<string, ClientCertificatePolicy>(StringComparer.OrdinalIgnoreCase);
+        var policies = new Dictionary<ClientCertificateAuth, ClientCertificatePolicy>();
+        foreach (var ingress in config.Ingresses.Values.Where(i => i.Options.ClientCertificate is not null).OrderBy(i => i, IngressAge.Instance))
+        {
+            var auth = ingress.Options.ClientCertificate!;
+            var policy = policies.TryGetValue(auth, out var made) ? made
+                : policies[auth] = previous.Policies.FirstOrDefault(p => p.Auth == auth) ?? new ClientCertificatePolicy(auth);
+            foreach (var host in ingress.Rules.Select(r => r.Host).OfType<string>().Concat(ingress.Tls.SelectMany(t => t.Hosts)).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                _ = host.StartsWith("*.", StringComparison.Ordinal) ? clientWildcard.TryAdd(host[2..], policy) : clientExact.TryAdd(host, policy);
+            }
+        }
+
         return new CertificateTable(
             exact,
             wildcard,
             defaultCertificate,
             bySecret,
-            hostsBySecret.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal));
+            hostsBySecret.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal),
+            clientExact,
+            clientWildcard);
     }
 }

@@ -23,6 +23,21 @@ internal sealed class ServerCertificate
             ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
             ClientCertificateRequired = false,
         };
+
+        // For hosts with client-certificate auth: a certificate is asked for, any (or none) accepted in the
+        // handshake, and verified in the request path against the host's own CA bundle, where the answer can
+        // be nginx's (400, or the Ingress's error page) rather than a failed handshake.
+        OptionsAskingClientCertificate = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = Options.ServerCertificateContext,
+            EnabledSslProtocols = Options.EnabledSslProtocols,
+            ApplicationProtocols = Options.ApplicationProtocols,
+            ClientCertificateRequired = true,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+#pragma warning disable CA5359 // Deliberate: verified per host in the request path (see above).
+            RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+#pragma warning restore CA5359
+        };
     }
 
     public X509Certificate2 Leaf { get; }
@@ -31,6 +46,8 @@ internal sealed class ServerCertificate
     public TlsCertificate? Source { get; }
 
     public SslServerAuthenticationOptions Options { get; }
+
+    public SslServerAuthenticationOptions OptionsAskingClientCertificate { get; }
 
     public static ServerCertificate From(TlsCertificate certificate)
     {

@@ -36,7 +36,12 @@ internal static class Listeners
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    OnConnection = context => ValueTask.FromResult(inForce.Current.Certificates.Select(context.ClientHelloInfo.ServerName).Options),
+                    OnConnection = context =>
+                    {
+                        // Remembered for the request path, which refuses a request for another host that wants a client certificate (421).
+                        context.Connection.Items[DataPlane.AccessControl.ClientCertificates.ServerNameItem] = context.ClientHelloInfo.ServerName;
+                        return ValueTask.FromResult(inForce.Current.Certificates.OptionsFor(context.ClientHelloInfo.ServerName));
+                    },
                     HandshakeTimeout = proxy.TlsHandshakeTimeout,
                 });
             });

@@ -79,7 +79,7 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
                 Objects.Ingress("guarded").Rule("guarded.test", "/", "Prefix", "guarded", "http")
                     .Annotate("nginx.ingress.kubernetes.io/auth-type", "basic").Build(),
                 Objects.Ingress("authed").Rule("authed.test", "/", "Prefix", "guarded", "http")
-                    .Annotate("nginx.ingress.kubernetes.io/auth-tls-secret", "default/ca").Build(),
+                    .Annotate("nginx.ingress.kubernetes.io/auth-tls-match-cn", "CN=client").Build(),
                 Objects.Ingress("snippet").Rule("snippet.test", "/", "Prefix", "guarded", "http")
                     .Annotate("nginx.ingress.kubernetes.io/configuration-snippet", "return 200;").Build(),
                 Objects.Ingress("loose").Rule("loose.test", "/", "Prefix", "guarded", "http")
@@ -99,7 +99,7 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
             "the three Ingresses rejected");
 
         Assert.Contains("auth-type", problems.rejected["guarded"], StringComparison.Ordinal);
-        Assert.Contains("auth-tls-secret", problems.rejected["authed"], StringComparison.Ordinal);
+        Assert.Contains("auth-tls-match-cn", problems.rejected["authed"], StringComparison.Ordinal);
         Assert.Contains("snippets are never executed", problems.rejected["snippet"], StringComparison.Ordinal);
         var warning = problems.page.GetProperty("warnings").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "loose");
         Assert.Contains("proxy-body-size", warning.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);

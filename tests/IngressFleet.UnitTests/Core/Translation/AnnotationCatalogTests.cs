@@ -11,8 +11,8 @@ public sealed class AnnotationCatalogTests
     [InlineData("nginx.ingress.kubernetes.io/auth-type", "digest")]
     [InlineData("nginx.ingress.kubernetes.io/auth-signin", "https://login.example/")]
     [InlineData("nginx.ingress.kubernetes.io/auth-proxy-set-headers", "default/headers")]
-    [InlineData("nginx.ingress.kubernetes.io/auth-tls-secret", "default/ca")]
-    [InlineData("nginx.ingress.kubernetes.io/auth-tls-verify-client", "on")]
+    [InlineData("nginx.ingress.kubernetes.io/auth-tls-match-cn", "CN=client")]
+    [InlineData("nginx.ingress.kubernetes.io/auth-keepalive", "10")]
     [InlineData("nginx.ingress.kubernetes.io/configuration-snippet", "more_set_headers \"X: y\";")]
     [InlineData("nginx.ingress.kubernetes.io/server-snippet", "location /x {}")]
     [InlineData("ingressfleet.io/server-snippet", "anything")]
@@ -50,7 +50,7 @@ public sealed class AnnotationCatalogTests
         var open = Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80).Build();
         var first = ConfigTranslator.Translate(ClusterObjects.From([open, Objects.Service("web")]), IngressClassFilter.Default, RoutingConfig.Empty, []);
         var protectedVersion = Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80).Rule("b.com", "/", "Prefix", "web", 80)
-            .Annotate("nginx.ingress.kubernetes.io/auth-tls-secret", "default/ca").Build();
+            .Annotate("nginx.ingress.kubernetes.io/auth-tls-match-cn", "CN=client").Build();
         var second = ConfigTranslator.Translate(ClusterObjects.From([protectedVersion, Objects.Service("web")]), IngressClassFilter.Default, first, []);
         Assert.True(first.Ingresses.ContainsKey("default/web"));
         Assert.False(second.Ingresses.ContainsKey("default/web"));

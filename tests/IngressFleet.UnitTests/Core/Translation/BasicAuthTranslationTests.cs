@@ -58,6 +58,30 @@ public sealed class BasicAuthTranslationTests
         Assert.Null(config.Ingresses["default/web"].Options.BasicAuth);
     }
 
+    [Fact]
+    public void ClientCertificates_ReadTheCaBundleOfTheirSecret_OrRefuseEveryone()
+    {
+        var ingress = Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80)
+            .Annotate("nginx.ingress.kubernetes.io/auth-tls-secret", "client-ca").Annotate("nginx.ingress.kubernetes.io/auth-tls-verify-client", "optional").Build();
+        var ca = TestCertificates.Issue(["ca.example"]).CertificatePem;
+        var secret = new V1Secret { Metadata = new V1ObjectMeta { Name = "client-ca", NamespaceProperty = "default" }, Data = new Dictionary<string, byte[]> { ["ca.crt"] = Encoding.UTF8.GetBytes(ca) } };
+
+        var read = Translate(ingress, secret).Ingresses["default/web"].Options.ClientCertificate!;
+        var missing = Translate(ingress).Ingresses["default/web"].Options.ClientCertificate!;
+
+        Assert.Equal(("default/client-ca", "optional", 1), (read.Secret, read.Verify, read.Depth));
+        Assert.Contains("-----BEGIN CERTIFICATE-----", read.CaPem, StringComparison.Ordinal);
+        Assert.Null(read.Unavailable);
+        Assert.Null(missing.CaPem);
+        Assert.Contains("does not exist", missing.Unavailable, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClientCertificates_Off_AskForNothing() =>
+        Assert.Null(Translate(Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80)
+            .Annotate("nginx.ingress.kubernetes.io/auth-tls-secret", "client-ca").Annotate("nginx.ingress.kubernetes.io/auth-tls-verify-client", "off").Build())
+            .Ingresses["default/web"].Options.ClientCertificate);
+
     private static IngressBuilder Guarded() =>
         Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80)
             .Annotate("nginx.ingress.kubernetes.io/auth-type", "basic")
