@@ -32,6 +32,7 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton<RequestTelemetry>();
         services.AddSingleton<BackendConnector>();
+        services.AddSingleton<BackendClients>();
         services.AddSingleton<ClientIdentity.ClientAddressResolver>();
         services.AddSingleton<Authentication.BasicAuthGate>();
         services.AddSingleton<Authentication.ExternalAuthenticator>();

@@ -48,4 +48,8 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>Its client-certificate authentication, if any.</summary>
     [Id(9)]
     public ClientCertificateAuth? ClientCertificate { get; init; }
+
+    /// <summary>How its TLS backends are verified and authenticated to, if set.</summary>
+    [Id(10)]
+    public BackendTls? BackendTls { get; init; }
 }

@@ -101,7 +101,7 @@ public static class ConfigTranslator
     private static void ResolveAuthSecrets(
         ClusterObjects objects, ImmutableDictionary<string, IngressRoutes>.Builder ingresses, ImmutableDictionary<string, ObjectProblem>.Builder problems)
     {
-        foreach (var (key, routes) in ingresses.Where(i => i.Value.Options.BasicAuth is not null || i.Value.Options.ClientCertificate is not null).ToList())
+        foreach (var (key, routes) in ingresses.Where(i => i.Value.Options is { BasicAuth: not null } or { ClientCertificate: not null } or { BackendTls: not null }).ToList())
         {
             var options = routes.Options;
             var warnings = new List<string>();
@@ -125,6 +125,18 @@ public static class ConfigTranslator
                 warnings.AddRange(unavailable is null ? [] : [$"{unavailable}: every request to this Ingress gets 503 until it does"]);
             }
 
+            if (options.BackendTls is { } backend)
+            {
+                var secret = FindSecret(objects, backend.Secret);
+                var ca = secret is null ? null : CertificateAuthorities(secret);
+                var (certificate, privateKey) = (SecretText(secret, "tls.crt"), SecretText(secret, "tls.key"));
+                var unavailable = secret is null ? $"the proxy-ssl Secret {backend.Secret} does not exist"
+                    : backend.Verify && ca is null ? $"the proxy-ssl Secret {backend.Secret} has no CA certificate in ca.crt to verify backends with"
+                    : (certificate is null) != (privateKey is null) ? $"the proxy-ssl Secret {backend.Secret} has only one of tls.crt and tls.key" : null;
+                options = options with { BackendTls = backend with { CaPem = ca, CertificatePem = certificate, KeyPem = privateKey, Unavailable = unavailable } };
+                warnings.AddRange(unavailable is null ? [] : [$"{unavailable}: every request to this Ingress gets 503 until it does"]);
+            }
+
             ingresses[key] = routes with { Options = options };
             if (warnings.Count > 0)
             {
@@ -142,11 +154,18 @@ public static class ConfigTranslator
         return objects.Secrets.FirstOrDefault(x => ClusterObjects.NamespaceOf(x.Metadata) == key[..slash] && x.Metadata?.Name == key[(slash + 1)..]);
     }
 
+    /// <summary>A Secret's key as text (its <c>stringData</c> over its <c>data</c>), or null when absent or blank.</summary>
+    private static string? SecretText(k8s.Models.V1Secret? secret, string key)
+    {
+        var text = secret?.StringData?.TryGetValue(key, out var s) == true ? s
+            : secret?.Data?.TryGetValue(key, out var d) == true && d is not null ? System.Text.Encoding.UTF8.GetString(d) : null;
+        return string.IsNullOrWhiteSpace(text) ? null : text;
+    }
+
     /// <summary>The certificates of a Secret's <c>ca.crt</c> as PEM, or null when it holds none that parse.</summary>
     private static string? CertificateAuthorities(k8s.Models.V1Secret secret)
     {
-        var text = secret.StringData?.TryGetValue("ca.crt", out var s) == true ? s
-            : secret.Data?.TryGetValue("ca.crt", out var d) == true && d is not null ? System.Text.Encoding.UTF8.GetString(d) : null;
+        var text = SecretText(secret, "ca.crt");
         if (string.IsNullOrWhiteSpace(text))
         {
             return null;

@@ -136,6 +136,19 @@ public static class IngressAnnotations
     public static Annotation<bool> AuthTlsPassCertificateToUpstream { get; } = new(
         Ours + "auth-tls-pass-certificate-to-upstream", Nginx + "auth-tls-pass-certificate-to-upstream", AnnotationValues.Flag);
 
+    public static Annotation<string> ProxySslSecret { get; } = new(Ours + "proxy-ssl-secret", Nginx + "proxy-ssl-secret", AnnotationValues.SecretName);
+
+    public static Annotation<bool> ProxySslVerify { get; } = new(Ours + "proxy-ssl-verify", Nginx + "proxy-ssl-verify", AnnotationValues.Choice(("on", true), ("off", false)));
+
+    public static Annotation<int> ProxySslVerifyDepth { get; } = new(Ours + "proxy-ssl-verify-depth", Nginx + "proxy-ssl-verify-depth", AnnotationValues.Count(1, 10));
+
+    public static Annotation<string> ProxySslName { get; } = new(Ours + "proxy-ssl-name", Nginx + "proxy-ssl-name", AnnotationValues.DnsName);
+
+    /// <summary>Read for its bounds only: the name sent as SNI is always the request's host (see the docs).</summary>
+    public static Annotation<bool> ProxySslServerName { get; } = new(Ours + "proxy-ssl-server-name", Nginx + "proxy-ssl-server-name", AnnotationValues.Choice(("on", true), ("off", false)));
+
+    public static Annotation<string> ProxySslProtocols { get; } = new(Ours + "proxy-ssl-protocols", Nginx + "proxy-ssl-protocols", AnnotationValues.TlsProtocols);
+
     /// <summary>True for <c>any</c>: a client inside the source ranges needs no authentication (nginx's <c>satisfy any</c>).</summary>
     public static Annotation<bool> Satisfy { get; } = new(Ours + "satisfy", Nginx + "satisfy", AnnotationValues.Choice(("all", false), ("any", true)));
 
@@ -145,6 +158,7 @@ public static class IngressAnnotations
         AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm,
         AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
         Satisfy, AuthTlsSecret, AuthTlsVerifyClient, AuthTlsVerifyDepth, AuthTlsErrorPage, AuthTlsPassCertificateToUpstream,
+        ProxySslSecret, ProxySslVerify, ProxySslVerifyDepth, ProxySslName, ProxySslServerName, ProxySslProtocols,
     ];
 
     /// <summary>The affinity cookie's name unless an annotation names another.</summary>
@@ -159,6 +173,7 @@ public static class IngressAnnotations
         EnableCors, CorsAllowOrigin, CorsAllowMethods, CorsAllowHeaders, CorsExposeHeaders, CorsAllowCredentials, CorsMaxAge,
         AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
         Satisfy, AuthTlsSecret, AuthTlsVerifyClient, AuthTlsVerifyDepth, AuthTlsErrorPage, AuthTlsPassCertificateToUpstream,
+        ProxySslSecret, ProxySslVerify, ProxySslVerifyDepth, ProxySslName, ProxySslServerName, ProxySslProtocols,
     ];
 
     /// <summary>Every key read here, ours and ingress-nginx's.</summary>
@@ -190,7 +205,36 @@ public static class IngressAnnotations
             ExternalAuth = ReadExternalAuth(reader),
             SatisfyAny = reader.TryGet(Satisfy, out var any) && any,
             ClientCertificate = ReadClientCertificate(reader, ingressNamespace),
+            BackendTls = ReadBackendTls(reader, ingressNamespace),
         };
+    }
+
+    private static BackendTls? ReadBackendTls(AnnotationReader reader, string ingressNamespace)
+    {
+        // Every value is read whether or not it takes effect, so a bad one is reported either way.
+        var verify = reader.TryGet(ProxySslVerify, out var v) && v;
+        var depth = reader.TryGet(ProxySslVerifyDepth, out var d) ? d : 1;
+        var name = reader.TryGet(ProxySslName, out var n) ? n : null;
+        _ = reader.TryGet(ProxySslServerName, out _);
+        var protocols = reader.TryGet(ProxySslProtocols, out var p) ? p : BackendTls.DefaultProtocols;
+        if (!reader.TryGet(ProxySslSecret, out var secret))
+        {
+            if (verify)
+            {
+                reader.Reject(ProxySslVerify, $"verifying backend certificates needs {ProxySslSecret.NginxKey} (the Secret with ca.crt); the Ingress is not served rather than served unverified");
+            }
+
+            return null;
+        }
+
+        var slash = secret.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0 && secret[..slash] != ingressNamespace)
+        {
+            reader.Reject(ProxySslSecret, $"a Secret in another namespace ({secret[..slash]}) cannot be used; it must be in the Ingress's namespace {ingressNamespace}");
+            return null;
+        }
+
+        return new BackendTls(slash >= 0 ? secret : $"{ingressNamespace}/{secret}", verify, depth, name, protocols);
     }
 
     private static ClientCertificateAuth? ReadClientCertificate(AnnotationReader reader, string ingressNamespace)

@@ -22,11 +22,11 @@ namespace IngressFleet.DataPlane.Proxy;
 /// <see cref="IHttpForwarder"/>. Touches no grain and takes no lock; 404 when no rule matches, 503 when
 /// the backend has no ready endpoint.
 /// </summary>
-internal sealed partial class ProxyHandler : IDisposable
+internal sealed partial class ProxyHandler
 {
     private readonly ConfigInForce _inForce;
     private readonly IHttpForwarder _forwarder;
-    private readonly HttpMessageInvoker _client;
+    private readonly BackendClients _backends;
     private readonly ILogger<ProxyHandler> _logger;
     private readonly IDrainSignal _drain;
     private readonly RequestTelemetry _telemetry;
@@ -48,7 +48,7 @@ internal sealed partial class ProxyHandler : IDisposable
         RequestTelemetry telemetry,
         IPassiveHealthSink health,
         AdmissionControl admission,
-        BackendConnector connector,
+        BackendClients backends,
         ClientAddressResolver clients,
         AccessGate access,
         IOptions<ProxyOptions> options,
@@ -69,27 +69,7 @@ internal sealed partial class ProxyHandler : IDisposable
         _access = access;
         _forwarder = forwarder;
         _logger = logger;
-        _client = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            ConnectTimeout = settings.UpstreamConnectTimeout,
-            ConnectCallback = connector.ConnectAsync,
-            PooledConnectionIdleTimeout = settings.UpstreamIdleTimeout,
-
-            // Pods present certificates of the cluster's own making, for their pod IP at best; as with
-            // nginx's default (proxy_ssl_verify off), TLS to a backend encrypts but does not authenticate.
-#pragma warning disable CA5359 // Deliberate, documented: backend certificates are not validated (see above).
-            SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
-#pragma warning restore CA5359
-
-            // Replaces the client's trace headers with the forward's own span, so the backend's span is
-            // its child; without an active span the client's headers pass through untouched.
-            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
-        });
+        _backends = backends;
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -122,6 +102,10 @@ internal sealed partial class ProxyHandler : IDisposable
             else if (route.RedirectToHttps && !request.IsHttps)
             {
                 RedirectToHttps(context);
+            }
+            else if (route.Options.BackendTls is { Unavailable: { } missing })
+            {
+                await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, missing);
             }
             else if (await _access.CheckAsync(context, route.Options, state.Certificates.ClientCertificateFor(request.Host.Value)) is { } refusal)
             {
@@ -161,8 +145,6 @@ internal sealed partial class ProxyHandler : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
-
     /// <summary>Picks the destination (affinity cookie, else the Ingress's balancing policy), forwards, and tells passive health how it went.</summary>
     private async Task<(string Destination, ForwarderError Error)> ForwardAsync(HttpContext context, RouteEntry route, BackendPool pool)
     {
@@ -196,7 +178,8 @@ internal sealed partial class ProxyHandler : IDisposable
         try
         {
             var config = route.Options.BackendProtocol is BackendProtocol.H2c or BackendProtocol.Grpc or BackendProtocol.Grpcs ? _http2RequestConfig : _requestConfig;
-            error = await _forwarder.SendAsync(context, destination, _client, config, ForwardedHeadersTransformer.Instance);
+            var client = UsesTls(route, pool) ? _backends.For(route.Options.BackendTls) : _backends.Default;
+            error = await _forwarder.SendAsync(context, destination, client, config, ForwardedHeadersTransformer.Instance);
             if (error != ForwarderError.None)
             {
                 // One line, no stack: a failed forward is the client's or the backend's doing, not a fault of ours.

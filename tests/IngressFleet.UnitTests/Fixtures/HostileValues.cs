@@ -19,6 +19,6 @@ internal static class HostileValues
     [
         .. IngressAnnotations.Keys.Order(StringComparer.Ordinal),
         "ingressfleet.io/no-such-thing", "nginx.ingress.kubernetes.io/proxy-body-size", "nginx.ingress.kubernetes.io/auth-type",
-        "nginx.ingress.kubernetes.io/auth-tls-match-cn", "nginx.ingress.kubernetes.io/configuration-snippet", "nginx.ingress.kubernetes.io/proxy-ssl-verify",
+        "nginx.ingress.kubernetes.io/auth-tls-match-cn", "nginx.ingress.kubernetes.io/configuration-snippet", "nginx.ingress.kubernetes.io/enable-modsecurity",
     ];
 }

@@ -20,12 +20,11 @@ public static class AnnotationCatalog
         "whitelist-source-range", "allowlist-source-range", "denylist-source-range", "satisfy",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    /// <summary>Protection switched on by a value: a web application firewall, verification of backend certificates.</summary>
+    /// <summary>Protection switched on by a value: a web application firewall.</summary>
     public static FrozenDictionary<string, string> ProtectionWhenOn { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["enable-modsecurity"] = "a web application firewall",
         ["enable-owasp-core-rules"] = "a web application firewall",
-        ["proxy-ssl-verify"] = "verification of backend certificates",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>

@@ -162,6 +162,20 @@ public static partial class AnnotationValues
                 : (false, AuthCacheDuration.Default);
         });
 
+    /// <summary>TLS versions in nginx's spelling, space-separated: <c>TLSv1.2 TLSv1.3</c>; versions before 1.2 are refused.</summary>
+    public static ValueParser<string> TlsProtocols { get; } = new(
+        "must be \"TLSv1.2\", \"TLSv1.3\" or both, space-separated (older versions are not offered)",
+        v =>
+        {
+            var versions = v.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+            return versions.Count > 0 && versions.All(x => x is "TLSv1.2" or "TLSv1.3") ? (true, string.Join(' ', versions.Order(StringComparer.Ordinal))) : (false, string.Empty);
+        });
+
+    /// <summary>A DNS name (a certificate's subject name), at most 253 characters.</summary>
+    public static ValueParser<string> DnsName { get; } = new(
+        "must be a DNS name such as my-svc.my-namespace.svc",
+        v => v.Length <= 253 && DnsNameValue().IsMatch(v) ? (true, v.ToLowerInvariant()) : (false, string.Empty));
+
     /// <summary>Most networks in one source-range annotation (ingress-nginx sets no bound; nginx writes one line each).</summary>
     public const int MaxNetworks = 1000;
 
@@ -242,6 +256,9 @@ public static partial class AnnotationValues
 
     [GeneratedRegex(@"^https?://(?:\*\.)?[A-Za-z0-9](?:[-A-Za-z0-9.]{0,252})(?::[0-9]{1,5})?$", RegexOptions.CultureInvariant)]
     private static partial Regex OriginValue();
+
+    [GeneratedRegex(@"^(?:\*\.)?[A-Za-z0-9](?:[-A-Za-z0-9]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex DnsNameValue();
 
     [GeneratedRegex("^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?/)?[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex SecretNameValue();

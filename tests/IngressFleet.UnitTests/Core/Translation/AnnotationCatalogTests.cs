@@ -17,7 +17,7 @@ public sealed class AnnotationCatalogTests
     [InlineData("nginx.ingress.kubernetes.io/server-snippet", "location /x {}")]
     [InlineData("ingressfleet.io/server-snippet", "anything")]
     [InlineData("nginx.ingress.kubernetes.io/enable-modsecurity", "true")]
-    [InlineData("nginx.ingress.kubernetes.io/proxy-ssl-verify", "on")]
+    [InlineData("nginx.ingress.kubernetes.io/enable-owasp-core-rules", "true")]
     public void UnimplementedAccessControl_RejectsTheIngress_NamingTheAnnotation(string key, string value)
     {
         var result = IngressTranslator.Translate(Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80).Annotate(key, value).Build());
@@ -27,7 +27,7 @@ public sealed class AnnotationCatalogTests
 
     [Theory]
     [InlineData("nginx.ingress.kubernetes.io/proxy-body-size", "8m")]
-    [InlineData("nginx.ingress.kubernetes.io/proxy-ssl-verify", "off")]
+    [InlineData("nginx.ingress.kubernetes.io/enable-modsecurity", "false")]
     [InlineData("nginx.ingress.kubernetes.io/proxy-buffering", "on")]
     [InlineData("ingressfleet.io/typo-of-something", "1")]
     public void OtherUnimplementedAnnotation_IsServed_WithAWarning(string key, string value)
