@@ -1,5 +1,6 @@
 using IngressFleet.Host.Demo;
 using IngressFleet.Host.Hosting;
+using IngressFleet.Host.Migration;
 using Microsoft.Extensions.Options;
 
 try
@@ -9,6 +10,11 @@ try
         // Only the demo's echo backends, for a local fleet whose silos must not each start them.
         await DemoBackends.RunAloneAsync();
         return 0;
+    }
+
+    if (args is ["migrate-check", .. var options])
+    {
+        return await MigrateCheckCommand.RunAsync(options, Console.Out);
     }
 
     await IngressFleetHost.Build(args).RunAsync();

@@ -52,4 +52,8 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>How its TLS backends are verified and authenticated to, if set.</summary>
     [Id(10)]
     public BackendTls? BackendTls { get; init; }
+
+    /// <summary>TLS connections for its hosts go untouched to its backend (needs the silos' <c>--ssl-passthrough</c>).</summary>
+    [Id(11)]
+    public bool SslPassthrough { get; init; }
 }

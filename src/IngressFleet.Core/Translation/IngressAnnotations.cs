@@ -149,6 +149,8 @@ public static class IngressAnnotations
 
     public static Annotation<string> ProxySslProtocols { get; } = new(Ours + "proxy-ssl-protocols", Nginx + "proxy-ssl-protocols", AnnotationValues.TlsProtocols);
 
+    public static Annotation<bool> SslPassthrough { get; } = new(Ours + "ssl-passthrough", Nginx + "ssl-passthrough", AnnotationValues.Flag);
+
     /// <summary>True for <c>any</c>: a client inside the source ranges needs no authentication (nginx's <c>satisfy any</c>).</summary>
     public static Annotation<bool> Satisfy { get; } = new(Ours + "satisfy", Nginx + "satisfy", AnnotationValues.Choice(("all", false), ("any", true)));
 
@@ -173,7 +175,7 @@ public static class IngressAnnotations
         EnableCors, CorsAllowOrigin, CorsAllowMethods, CorsAllowHeaders, CorsExposeHeaders, CorsAllowCredentials, CorsMaxAge,
         AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
         Satisfy, AuthTlsSecret, AuthTlsVerifyClient, AuthTlsVerifyDepth, AuthTlsErrorPage, AuthTlsPassCertificateToUpstream,
-        ProxySslSecret, ProxySslVerify, ProxySslVerifyDepth, ProxySslName, ProxySslServerName, ProxySslProtocols,
+        ProxySslSecret, ProxySslVerify, ProxySslVerifyDepth, ProxySslName, ProxySslServerName, ProxySslProtocols, SslPassthrough,
     ];
 
     /// <summary>Every key read here, ours and ingress-nginx's.</summary>
@@ -206,6 +208,7 @@ public static class IngressAnnotations
             SatisfyAny = reader.TryGet(Satisfy, out var any) && any,
             ClientCertificate = ReadClientCertificate(reader, ingressNamespace),
             BackendTls = ReadBackendTls(reader, ingressNamespace),
+            SslPassthrough = reader.TryGet(SslPassthrough, out var passthrough) && passthrough,
         };
     }
 

@@ -12,10 +12,16 @@ namespace IngressFleet.DataPlane.Proxy;
 /// </summary>
 public sealed class BackendConnector(BackendAddressPolicy policy)
 {
-    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    public ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var endpoint = context.DnsEndPoint;
+        return ConnectAsync(context.DnsEndPoint, cancellationToken);
+    }
+
+    /// <summary>A TCP connection to <paramref name="endpoint"/> (for SSL passthrough, say), under the same policy.</summary>
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
         var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);

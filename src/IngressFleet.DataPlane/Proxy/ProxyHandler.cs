@@ -35,6 +35,7 @@ internal sealed partial class ProxyHandler
     private readonly ClientAddressResolver _clients;
     private readonly AccessGate _access;
     private readonly string _redirectPortSuffix;
+    private readonly bool _sslPassthrough;
     private readonly TimeSpan _firstRateShareWait;
     private readonly ForwarderRequestConfig _requestConfig;
 
@@ -57,6 +58,7 @@ internal sealed partial class ProxyHandler
         var settings = options.Value;
         var redirectPort = settings.HttpsRedirectPort;
         _redirectPortSuffix = redirectPort == 443 ? string.Empty : $":{redirectPort.ToString(CultureInfo.InvariantCulture)}";
+        _sslPassthrough = settings.SslPassthrough;
         _firstRateShareWait = settings.FirstRateShareWait;
         _requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamActivityTimeout };
         _http2RequestConfig = _requestConfig with { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
@@ -94,6 +96,14 @@ internal sealed partial class ProxyHandler
             if (route is null)
             {
                 await RespondAsync(context, StatusCodes.Status404NotFound, "no Ingress rule matches this request");
+            }
+            else if (route.Options.SslPassthrough && request.IsHttps)
+            {
+                // TLS was ended here for a host whose TLS belongs to its backend: never served as if it were ours.
+                await RespondAsync(
+                    context,
+                    _sslPassthrough ? StatusCodes.Status421MisdirectedRequest : StatusCodes.Status503ServiceUnavailable,
+                    _sslPassthrough ? "this connection was set up for another host; this host's TLS is passed through to its backend" : "the Ingress asks for SSL passthrough, which this silo does not do (--ssl-passthrough)");
             }
             else if (route.Options.Cors is { } cors && Cors.CorsHeaders.Apply(context, cors))
             {

@@ -24,6 +24,9 @@ public sealed class ProxyOptions : IValidatableObject
     /// <summary>The address the proxy listens on. Default all IPv4 addresses.</summary>
     public string ListenAddress { get; set; } = "0.0.0.0";
 
+    /// <summary>Read the SNI name of every TLS connection and pass those for <c>ssl-passthrough</c> Ingresses' hosts to their backends untouched. Default false (as ingress-nginx's <c>--enable-ssl-passthrough</c>).</summary>
+    public bool SslPassthrough { get; set; }
+
     /// <summary>How long a TLS handshake with a client may take. Default 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -18,6 +18,7 @@ internal sealed class CertificateTable
     private readonly FrozenDictionary<string, ServerCertificate>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
     private readonly FrozenDictionary<string, ClientCertificatePolicy> _clientExact;
     private readonly FrozenDictionary<string, ClientCertificatePolicy> _clientWildcard;
+    private readonly FrozenDictionary<string, string> _passthrough;
 
     private CertificateTable(
         Dictionary<string, ServerCertificate> exact,
@@ -26,8 +27,10 @@ internal sealed class CertificateTable
         IReadOnlyDictionary<string, ServerCertificate> bySecret,
         IReadOnlyDictionary<string, IReadOnlyList<string>> hostsBySecret,
         Dictionary<string, ClientCertificatePolicy>? clientExact = null,
-        Dictionary<string, ClientCertificatePolicy>? clientWildcard = null)
+        Dictionary<string, ClientCertificatePolicy>? clientWildcard = null,
+        Dictionary<string, string>? passthrough = null)
     {
+        _passthrough = (passthrough ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _clientExact = (clientExact ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _clientWildcard = (clientWildcard ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _exact = exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
@@ -73,6 +76,10 @@ internal sealed class CertificateTable
         var suffix = HostName.WildcardSuffix(name);
         return !suffix.IsEmpty && _clientWildcard.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(suffix, out var wildcard) ? wildcard : null;
     }
+
+    /// <summary>The backend (key) a TLS connection for <paramref name="serverName"/> is passed through to untouched, if its Ingress asks for SSL passthrough.</summary>
+    public string? PassthroughBackendFor(string? serverName) =>
+        _passthrough.Count > 0 && serverName is not null && _passthrough.TryGetValue(serverName, out var backend) ? backend : null;
 
     /// <summary>The handshake options for <paramref name="serverName"/>: its certificate, asking for a client certificate where its host wants one.</summary>
     public System.Net.Security.SslServerAuthenticationOptions OptionsFor(string? serverName)
@@ -149,6 +156,16 @@ internal sealed class CertificateTable
             }
         }
 
+        // SSL passthrough: a host's connections go to the backend of its root path (else its first rule), oldest Ingress first.
+        var passthrough = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var ingress in config.Ingresses.Values.Where(i => i.Options.SslPassthrough).OrderBy(i => i, IngressAge.Instance))
+        {
+            foreach (var rule in ingress.Rules.Where(r => r.Host is not null).OrderBy(r => r.Path == "/" ? 0 : 1))
+            {
+                passthrough.TryAdd(rule.Host!, rule.Backend.Key);
+            }
+        }
+
         return new CertificateTable(
             exact,
             wildcard,
@@ -156,6 +173,7 @@ internal sealed class CertificateTable
             bySecret,
             hostsBySecret.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal),
             clientExact,
-            clientWildcard);
+            clientWildcard,
+            passthrough);
     }
 }

@@ -35,6 +35,7 @@ internal static class CommandLine
         ["--listen-address"] = Key(nameof(ProxyOptions.ListenAddress)),
         ["--trusted-proxies"] = Key(nameof(ClientAccessOptions.TrustedProxies)),
         ["--proxy-protocol"] = Key(nameof(ClientAccessOptions.ProxyProtocol)),
+        ["--ssl-passthrough"] = Key(nameof(ProxyOptions.SslPassthrough)),
         ["--admin-port"] = Key(nameof(AdminOptions.AdminPort)),
         ["--admin-address"] = Key(nameof(AdminOptions.AdminAddress)),
         ["--ingress-class"] = Key(nameof(TranslationOptions.IngressClass)),
@@ -50,7 +51,7 @@ internal static class CommandLine
         ["--log-format"] = Key(nameof(TelemetryOptions.LogFormat)),
     };
 
-    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--demo", "--watch-ingress-without-class", "--proxy-protocol" };
+    private static readonly HashSet<string> Flags = new(StringComparer.Ordinal) { "--demo", "--watch-ingress-without-class", "--proxy-protocol", "--ssl-passthrough" };
 
     /// <summary>
     /// Lets boolean switches stand alone (<c>--demo</c> for <c>--demo=true</c>) and rejects unknown

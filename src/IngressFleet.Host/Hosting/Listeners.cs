@@ -1,6 +1,7 @@
 using System.Net;
 using IngressFleet.DataPlane.ClientIdentity;
 using IngressFleet.DataPlane.State;
+using IngressFleet.DataPlane.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
@@ -31,6 +32,11 @@ internal static class Listeners
             kestrel.Listen(IPAddress.Parse(proxy.ListenAddress), proxy.HttpsPort, listen =>
             {
                 ProxyProtocol(listen);
+                if (proxy.SslPassthrough)
+                {
+                    listen.Use(SslPassthroughConnection.Middleware(inForce, kestrel.ApplicationServices.GetRequiredService<DataPlane.Proxy.BackendConnector>(), proxy.TlsHandshakeTimeout));
+                }
+
                 // ALPN offers h2 and http/1.1; the certificate is picked per handshake by SNI from the
                 // certificates of the config version in force, so a rotated Secret is used by the next handshake.
                 listen.Protocols = HttpProtocols.Http1AndHttp2;

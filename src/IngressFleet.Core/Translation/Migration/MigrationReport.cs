@@ -1,0 +1,132 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using IngressFleet.Core.Model;
+using IngressFleet.Core.Translation.Annotations;
+
+namespace IngressFleet.Core.Translation.Migration;
+
+/// <summary>
+/// What carries over from ingress-nginx, per Ingress and annotation, computed by the same translation that
+/// serves them (so the report cannot disagree with what the fleet does), for a check before cut-over.
+/// </summary>
+public static class MigrationReport
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Implemented annotations whose meaning deliberately differs from ingress-nginx's, and how.</summary>
+    public static FrozenDictionary<string, string> Differences { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["limit-rps"] = "counted once for the whole fleet and all clients together; ingress-nginx counts per client address and per replica",
+        ["limit-connections"] = "counted once for the whole fleet and all clients together; ingress-nginx counts per client address and per replica",
+        ["proxy-ssl-server-name"] = "the SNI sent to backends is always the request's host; proxy-ssl-name sets only the name verified",
+        ["ssl-passthrough"] = "needs the silos' --ssl-passthrough (ingress-nginx: --enable-ssl-passthrough); without it, TLS requests for the host get 503",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static ImmutableArray<IngressMigration> Build(ClusterObjects objects, IngressClassFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(filter);
+        var config = ConfigTranslator.Translate(objects, filter, RoutingConfig.Empty, []);
+        return
+        [
+            .. objects.Ingresses.Where(i => filter.Serves(i, objects.IngressClasses)).Select(ingress =>
+            {
+                var ns = ClusterObjects.NamespaceOf(ingress.Metadata);
+                var name = ingress.Metadata?.Name ?? string.Empty;
+                var problem = config.Problems.TryGetValue($"Ingress/{ns}/{name}", out var p) ? p : null;
+                var reasons = problem?.Reasons.IsDefault == false ? problem.Reasons : [];
+
+                // Unknown annotations are in the table already; what is left are warnings about the Ingress itself.
+                var warnings = problem?.Warnings.IsDefault == false ? problem.Warnings.Where(w => !w.StartsWith("metadata.annotations[", StringComparison.Ordinal)).ToImmutableArray() : [];
+                var verdicts = (ingress.Metadata?.Annotations ?? new Dictionary<string, string>())
+                    .OrderBy(a => a.Key, StringComparer.Ordinal)
+                    .Select(a => Classify(a.Key, a.Value, reasons))
+                    .OfType<AnnotationVerdict>()
+                    .ToImmutableArray();
+                return new IngressMigration(ns, name, config.Ingresses.ContainsKey($"{ns}/{name}"), verdicts, reasons, warnings);
+            })
+            .OrderBy(m => m.Namespace, StringComparer.Ordinal).ThenBy(m => m.Name, StringComparer.Ordinal),
+        ];
+    }
+
+    /// <summary>A markdown table per Ingress.</summary>
+    public static string ToMarkdown(ImmutableArray<IngressMigration> report)
+    {
+        var text = new StringBuilder("# Migration check\n\n");
+        text.Append($"{report.Length} Ingresses: {report.Count(r => !r.Differs)} carry over as they are, {report.Count(r => r.Served && r.Differs)} are served with differences, {report.Count(r => !r.Served)} are not served.\n");
+        foreach (var ingress in report)
+        {
+            text.Append($"\n## {ingress.Namespace}/{ingress.Name}: {(ingress.Served ? ingress.Differs ? "served, with differences" : "carries over" : "NOT SERVED")}\n\n");
+            foreach (var reason in ingress.Problems.Concat(ingress.Warnings))
+            {
+                text.Append($"- {reason}\n");
+            }
+
+            if (ingress.Annotations.IsEmpty)
+            {
+                text.Append("No ingress-nginx or IngressFleet annotations.\n");
+                continue;
+            }
+
+            text.Append(ingress.Problems.IsEmpty && ingress.Warnings.IsEmpty ? string.Empty : "\n").Append("| annotation | value | status | note |\n|---|---|---|---|\n");
+            foreach (var a in ingress.Annotations)
+            {
+                text.Append($"| `{a.Key}` | `{Cell(a.Value)}` | {Describe(a.Status)} | {Cell(a.Note ?? string.Empty)} |\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public static string ToJson(ImmutableArray<IngressMigration> report) =>
+        JsonSerializer.Serialize(
+            report.Select(r => new
+            {
+                @namespace = r.Namespace,
+                name = r.Name,
+                served = r.Served,
+                differs = r.Differs,
+                problems = r.Problems,
+                warnings = r.Warnings,
+                annotations = r.Annotations.Select(a => new { key = a.Key, value = a.Value, status = Describe(a.Status), note = a.Note }),
+            }),
+            Indented) + "\n";
+
+    private static AnnotationVerdict? Classify(string key, string value, ImmutableArray<string> reasons)
+    {
+        var name = key.StartsWith(AnnotationCatalog.NginxPrefix, StringComparison.Ordinal) ? key[AnnotationCatalog.NginxPrefix.Length..]
+            : key.StartsWith(AnnotationCatalog.OurPrefix, StringComparison.Ordinal) ? key[AnnotationCatalog.OurPrefix.Length..]
+            : null;
+        if (name is null)
+        {
+            // Another tool's annotation: not ours to judge.
+            return null;
+        }
+
+        var shown = new string([.. value.Take(120).Select(c => char.IsControl(c) ? ' ' : c)]).Trim();
+        var reason = reasons.FirstOrDefault(r => r.StartsWith($"metadata.annotations[{key}]", StringComparison.Ordinal));
+        if (IngressAnnotations.Keys.Contains(key))
+        {
+            return reason is not null ? new AnnotationVerdict(key, shown, AnnotationStatus.Invalid, reason[(reason.IndexOf("]: ", StringComparison.Ordinal) + 3)..])
+                : Differences.TryGetValue(name, out var difference) ? new AnnotationVerdict(key, shown, AnnotationStatus.CarriedOverWithDifference, difference)
+                : new AnnotationVerdict(key, shown, AnnotationStatus.CarriedOver, null);
+        }
+
+        return reason is not null
+            ? new AnnotationVerdict(key, shown, AnnotationStatus.Refused, reason[(reason.IndexOf("]: ", StringComparison.Ordinal) + 3)..])
+            : new AnnotationVerdict(key, shown, AnnotationStatus.NotSupported, "ignored");
+    }
+
+    private static string Describe(AnnotationStatus status) => status switch
+    {
+        AnnotationStatus.CarriedOver => "carried over",
+        AnnotationStatus.CarriedOverWithDifference => "carried over, with a difference",
+        AnnotationStatus.NotSupported => "not supported (ignored)",
+        AnnotationStatus.Refused => "refused (not served)",
+        _ => "invalid (not served)",
+    };
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+}
