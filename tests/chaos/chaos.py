@@ -144,6 +144,7 @@ class Fleet:
         self.net = net
         self.cut_off = set()
         self.backend_env = None
+        self.last_divergence = None
         self.folder = os.path.join(workdir, "manifests")
         os.makedirs(self.folder)
         self.procs = {}
@@ -194,7 +195,7 @@ class Fleet:
                           "--admin-address", address, "--http-port", str(ports["http"]),
                           "--https-port", "0", "--admin-port", str(ports["admin"]), "--silo-port", str(ports["silo"]),
                           "--gateway-port", str(ports["gateway"]), "--access-log", "off", "--shutdown-delay", "2",
-                          "--drain-timeout", "10", "--Logging:LogLevel:Default=Warning"]))
+                          "--drain-timeout", "10", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:IngressFleet=Information"]))
 
     def wait_ready(self, names, timeout=90):
         deadline = time.time() + timeout
@@ -394,16 +395,31 @@ def converge(fleet, churn, timeout):
     """Seconds until every live silo is ready, serves the control plane's version and routes the latest change; None if not within timeout."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
-        view = fleet_view(fleet)
-        host = churn.host()
-        if view is not None and all(fleet.ready(n) for n in fleet.live()):
-            version = view["controlPlane"]["version"]
-            statuses = [fleet.admin_json(n, "/api/v1/status") for n in fleet.live()]
-            routes = [fleet.admin_json(n, "/api/v1/routes") for n in fleet.live()]
-            if all(s is not None and s["version"] == version for s in statuses) and \
-                    all(r is not None and any(e["host"] == host for e in r["routes"]) for r in routes):
-                return time.monotonic() - start
+        reason = not_converged(fleet, churn)
+        if reason is None:
+            return time.monotonic() - start
+        # The last reason seen before agreement (or the timeout) goes into the report.
+        fleet.last_divergence = f"{reason} ({time.monotonic() - start:.1f} s in)"
         time.sleep(0.1)
+    return None
+
+
+def not_converged(fleet, churn):
+    """Why the live silos do not agree yet (for the report when they take too long), or None when they do."""
+    view = fleet_view(fleet)
+    if view is None:
+        return "no fleet view"
+    host = churn.host()
+    version = view["controlPlane"]["version"]
+    for n in fleet.live():
+        if not fleet.ready(n):
+            return f"{n} not ready"
+        status = fleet.admin_json(n, "/api/v1/status")
+        if status is None or status["version"] != version:
+            return f"{n} at version {status and status['version']}, control plane at {version}"
+        routes = fleet.admin_json(n, "/api/v1/routes")
+        if routes is None or not any(e["host"] == host for e in routes["routes"]):
+            return f"{n} does not route {host} yet"
     return None
 
 
@@ -609,6 +625,8 @@ def budgets(name, row):
         missed.append(f"limit {LIMIT} exceeded by more than the victim's {row['victimPermits']} permits")
     if row["unexpectedExits"]:
         missed.append("a silo exited unexpectedly")
+    if missed and row.get("divergence"):
+        missed.append(f"last divergence seen: {row['divergence']}")
     return missed
 
 
@@ -618,6 +636,7 @@ def run_scenario(name, fleet, load, churn, settle):
     t0 = time.monotonic()
     notes, victim, permits, converged_during = SCENARIOS[name](fleet, churn)
     fault_end = time.monotonic()
+    fleet.last_divergence = None
     converged_after = converge(fleet, churn, 60)
     time.sleep(settle)
     t1 = time.monotonic()
@@ -645,6 +664,7 @@ def run_scenario(name, fleet, load, churn, settle):
         "limitedFailedBy": {str(k): v for k, v in sorted(collections.Counter(r[2] for r in limited if r[2] is None or r[2] >= 500).items(), key=str)},
         "limitedFailedOverTime": [round(r[0] - t0, 1) for r in limited if r[2] is None or r[2] >= 500][::50],
         "victimPermits": permits,
+        "divergence": fleet.last_divergence,
         "unexpectedExits": list(fleet.unexpected_exits),
     }
     fleet.unexpected_exits.clear()

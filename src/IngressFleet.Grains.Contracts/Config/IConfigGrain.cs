@@ -13,10 +13,12 @@ public interface IConfigGrain : IGrainWithStringKey
     /// <summary>
     /// Stores a change in the route and backend grains, then versions and publishes it. Refused when
     /// <paramref name="sourceTerm"/> is older than that of a source that already committed: a source that
-    /// lost its lease cannot overwrite its successor's view.
+    /// lost its lease cannot overwrite its successor's view. Refused as stale when <paramref name="baseVersion"/>,
+    /// the version the change was computed against, is not the current one (another activation's state, or
+    /// state lost with the store): applied to anything else, a difference would not give the config meant.
     /// </summary>
     [Alias("Commit")]
-    Task<CommitResult> CommitAsync(ConfigChange change, long sourceTerm);
+    Task<CommitResult> CommitAsync(ConfigChange change, long sourceTerm, long baseVersion);
 
     /// <summary>The whole config at the current version.</summary>
     [Alias("GetSnapshot"), AlwaysInterleave]

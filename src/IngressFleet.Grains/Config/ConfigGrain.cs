@@ -67,7 +67,7 @@ internal sealed partial class ConfigGrain(
         Log.Restored(logger, state.Version, _current.Ingresses.Count, _current.Backends.Count);
     }
 
-    public async Task<CommitResult> CommitAsync(ConfigChange change, long sourceTerm)
+    public async Task<CommitResult> CommitAsync(ConfigChange change, long sourceTerm, long baseVersion)
     {
         ArgumentNullException.ThrowIfNull(change);
         var state = index.State;
@@ -75,6 +75,12 @@ internal sealed partial class ConfigGrain(
         {
             Log.StaleSource(logger, sourceTerm, state.SourceTerm);
             return new CommitResult(false, _current.Version);
+        }
+
+        if (baseVersion != _current.Version)
+        {
+            Log.StaleBase(logger, baseVersion, _current.Version);
+            return new CommitResult(false, _current.Version) { StaleBase = true };
         }
 
         _lastCommitAt = time.GetUtcNow();
@@ -148,6 +154,9 @@ internal sealed partial class ConfigGrain(
 
     private static partial class Log
     {
+        [LoggerMessage(EventIds.ConfigGrainStaleBase, LogLevel.Information, "A commit computed against version {BaseVersion} arrived at version {Version}; its source computes it again from the snapshot")]
+        public static partial void StaleBase(ILogger logger, long baseVersion, long version);
+
         [LoggerMessage(EventIds.ConfigGrainRestored, LogLevel.Information, "Config version {Version} restored: {Ingresses} ingresses, {Backends} backends")]
         public static partial void Restored(ILogger logger, long version, int ingresses, int backends);
 

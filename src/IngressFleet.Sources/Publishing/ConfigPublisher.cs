@@ -32,6 +32,21 @@ internal sealed partial class ConfigPublisher(
 
     public async Task PublishAsync(ClusterObjects objects, IReadOnlyCollection<ObjectProblem> sourceProblems)
     {
+        // A commit refused as stale (the grain's state is not what this publisher last saw: another activation,
+        // or state lost with the store) is computed again from a fresh snapshot; a few times at most.
+        for (var attempt = 1; !await TryPublishAsync(objects, sourceProblems); attempt++)
+        {
+            if (attempt == 3)
+            {
+                // The source's error path retries later; the config in force keeps serving meanwhile.
+                throw new InvalidOperationException("the config grain's version kept changing under the commit; trying again later");
+            }
+        }
+    }
+
+    /// <returns>False when the commit was refused as stale and should be computed again.</returns>
+    private async Task<bool> TryPublishAsync(ClusterObjects objects, IReadOnlyCollection<ObjectProblem> sourceProblems)
+    {
         var grain = client.GetGrain<IConfigGrain>(ControlPlaneNames.FleetKey);
         _committed ??= await grain.GetSnapshotAsync();
         var started = Stopwatch.GetTimestamp();
@@ -58,7 +73,7 @@ internal sealed partial class ConfigPublisher(
 
         if (change.IsEmpty && HasPublished)
         {
-            return;
+            return true;
         }
 
         // The root of the change's trace: the commit's grain calls and storage writes, and each silo's apply
@@ -70,10 +85,16 @@ internal sealed partial class ConfigPublisher(
         try
         {
             started = Stopwatch.GetTimestamp();
-            var result = await grain.CommitAsync(change, term);
+            var result = await grain.CommitAsync(change, term, _committed.Version);
             activity?.SetTag("ingressfleet.config.version", result.Version);
             activity?.SetTag("ingressfleet.config.accepted", result.Accepted);
             Log.CommitTook(logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (result.StaleBase)
+            {
+                _committed = null;
+                return false;
+            }
+
             if (!result.Accepted)
             {
                 throw new SourceLeaseLostException($"the config grain refused term {term}: a later source term has committed");
@@ -85,6 +106,8 @@ internal sealed partial class ConfigPublisher(
             {
                 Log.Published(logger, result.Version, change.Ingresses.Length, change.RemovedIngresses.Length, change.Backends.Length, change.RemovedBackends.Length);
             }
+
+            return true;
         }
         catch (Exception e)
         {
