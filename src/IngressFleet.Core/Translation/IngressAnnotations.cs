@@ -230,14 +230,24 @@ public static class IngressAnnotations
             return null;
         }
 
+        return SecretKey(reader, ProxySslSecret, secret, ingressNamespace) is { } key ? new BackendTls(key, verify, depth, name, protocols) : null;
+    }
+
+    /// <summary>
+    /// The <c>namespace/name</c> of a Secret an annotation names (<c>name</c> or <c>namespace/name</c>); null, with an
+    /// error, for another namespace: a Secret serves only its own namespace's Ingresses (ingress-nginx's default
+    /// <c>allow-cross-namespace-resources: false</c>).
+    /// </summary>
+    private static string? SecretKey(AnnotationReader reader, IAnnotation annotation, string secret, string ingressNamespace)
+    {
         var slash = secret.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0 && secret[..slash] != ingressNamespace)
         {
-            reader.Reject(ProxySslSecret, $"a Secret in another namespace ({secret[..slash]}) cannot be used; it must be in the Ingress's namespace {ingressNamespace}");
+            reader.Reject(annotation, $"a Secret in another namespace ({secret[..slash]}) cannot be used; it must be in the Ingress's namespace {ingressNamespace}");
             return null;
         }
 
-        return new BackendTls(slash >= 0 ? secret : $"{ingressNamespace}/{secret}", verify, depth, name, protocols);
+        return slash >= 0 ? secret : $"{ingressNamespace}/{secret}";
     }
 
     private static ClientCertificateAuth? ReadClientCertificate(AnnotationReader reader, string ingressNamespace)
@@ -252,16 +262,9 @@ public static class IngressAnnotations
             return null;
         }
 
-        var slash = secret.IndexOf('/', StringComparison.Ordinal);
-        if (slash >= 0 && secret[..slash] != ingressNamespace)
-        {
-            reader.Reject(AuthTlsSecret, $"a Secret in another namespace ({secret[..slash]}) cannot be used; it must be in the Ingress's namespace {ingressNamespace}");
-            return null;
-        }
-
-        return verify == "off"
-            ? null
-            : new ClientCertificateAuth(slash >= 0 ? secret : $"{ingressNamespace}/{secret}", verify, depth) { ErrorPage = errorPage, PassCertificateToUpstream = pass };
+        return SecretKey(reader, AuthTlsSecret, secret, ingressNamespace) is { } key && verify != "off"
+            ? new ClientCertificateAuth(key, verify, depth) { ErrorPage = errorPage, PassCertificateToUpstream = pass }
+            : null;
     }
 
     private static ExternalAuth? ReadExternalAuth(AnnotationReader reader)
@@ -340,14 +343,7 @@ public static class IngressAnnotations
             return null;
         }
 
-        var slash = secret.IndexOf('/', StringComparison.Ordinal);
-        if (slash >= 0 && secret[..slash] != ingressNamespace)
-        {
-            reader.Reject(AuthSecret, $"a Secret in another namespace ({secret[..slash]}) cannot be used; it must be in the Ingress's namespace {ingressNamespace}");
-            return null;
-        }
-
-        return new BasicAuth(slash >= 0 ? secret : $"{ingressNamespace}/{secret}", authMap, realm);
+        return SecretKey(reader, AuthSecret, secret, ingressNamespace) is { } key ? new BasicAuth(key, authMap, realm) : null;
     }
 
     private static SourceRanges? ReadSourceRanges(AnnotationReader reader)
