@@ -56,4 +56,16 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>TLS connections for its hosts go untouched to its backend (needs the silos' <c>--ssl-passthrough</c>).</summary>
     [Id(11)]
     public bool SslPassthrough { get; init; }
+
+    /// <summary>Its requests are all redirected there, if set.</summary>
+    [Id(12)]
+    public FixedRedirect? Redirect { get; init; }
+
+    /// <summary>A request for <c>/</c> is redirected (302) to this path, if set (ingress-nginx's <c>app-root</c>).</summary>
+    [Id(13)]
+    public string? AppRoot { get; init; }
+
+    /// <summary>Plain-HTTP requests are redirected to HTTPS even when the Ingress has no TLS of its own (TLS ended in front of the fleet).</summary>
+    [Id(14)]
+    public bool ForceSslRedirect { get; init; }
 }

@@ -130,7 +130,7 @@ public static class RouteTableBuilder
                 var entry = new RouteEntry(rule.Host, rule.Path, rule.Match, rule.Backend, ingress.Key)
                 {
                     Options = ingress.Options,
-                    RedirectToHttps = ingress.Options.SslRedirect && ingress.HasTlsFor(rule.Host),
+                    RedirectToHttps = ingress.Options.ForceSslRedirect || (ingress.Options.SslRedirect && ingress.HasTlsFor(rule.Host)),
                 };
                 if (index.AddOrGetExisting(entry) is { } winner)
                 {

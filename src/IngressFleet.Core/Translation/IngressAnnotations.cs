@@ -151,6 +151,18 @@ public static class IngressAnnotations
 
     public static Annotation<bool> SslPassthrough { get; } = new(Ours + "ssl-passthrough", Nginx + "ssl-passthrough", AnnotationValues.Flag);
 
+    public static Annotation<string> PermanentRedirect { get; } = new(Ours + "permanent-redirect", Nginx + "permanent-redirect", AnnotationValues.UrlTemplate);
+
+    public static Annotation<int> PermanentRedirectCode { get; } = new(Ours + "permanent-redirect-code", Nginx + "permanent-redirect-code", AnnotationValues.Count(300, 308));
+
+    public static Annotation<string> TemporalRedirect { get; } = new(Ours + "temporal-redirect", Nginx + "temporal-redirect", AnnotationValues.UrlTemplate);
+
+    public static Annotation<int> TemporalRedirectCode { get; } = new(Ours + "temporal-redirect-code", Nginx + "temporal-redirect-code", AnnotationValues.Count(300, 308));
+
+    public static Annotation<string> AppRoot { get; } = new(Ours + "app-root", Nginx + "app-root", AnnotationValues.Path);
+
+    public static Annotation<bool> ForceSslRedirect { get; } = new(Ours + "force-ssl-redirect", Nginx + "force-ssl-redirect", AnnotationValues.Flag);
+
     /// <summary>True for <c>any</c>: a client inside the source ranges needs no authentication (nginx's <c>satisfy any</c>).</summary>
     public static Annotation<bool> Satisfy { get; } = new(Ours + "satisfy", Nginx + "satisfy", AnnotationValues.Choice(("all", false), ("any", true)));
 
@@ -176,6 +188,7 @@ public static class IngressAnnotations
         AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
         Satisfy, AuthTlsSecret, AuthTlsVerifyClient, AuthTlsVerifyDepth, AuthTlsErrorPage, AuthTlsPassCertificateToUpstream,
         ProxySslSecret, ProxySslVerify, ProxySslVerifyDepth, ProxySslName, ProxySslServerName, ProxySslProtocols, SslPassthrough,
+        PermanentRedirect, PermanentRedirectCode, TemporalRedirect, TemporalRedirectCode, AppRoot, ForceSslRedirect,
     ];
 
     /// <summary>Every key read here, ours and ingress-nginx's.</summary>
@@ -209,6 +222,9 @@ public static class IngressAnnotations
             ClientCertificate = ReadClientCertificate(reader, ingressNamespace),
             BackendTls = ReadBackendTls(reader, ingressNamespace),
             SslPassthrough = reader.TryGet(SslPassthrough, out var passthrough) && passthrough,
+            Redirect = ReadRedirect(reader),
+            AppRoot = reader.TryGet(AppRoot, out var root) ? root : null,
+            ForceSslRedirect = reader.TryGet(ForceSslRedirect, out var force) && force,
         };
     }
 
@@ -248,6 +264,15 @@ public static class IngressAnnotations
         }
 
         return slash >= 0 ? secret : $"{ingressNamespace}/{secret}";
+    }
+
+    /// <summary>A permanent redirect (301 unless its code says otherwise) wins over a temporal one (302), as in ingress-nginx.</summary>
+    private static FixedRedirect? ReadRedirect(AnnotationReader reader)
+    {
+        var permanentCode = reader.TryGet(PermanentRedirectCode, out var p) ? p : 301;
+        var temporalCode = reader.TryGet(TemporalRedirectCode, out var t) ? t : 302;
+        var temporal = reader.TryGet(TemporalRedirect, out var to) ? new FixedRedirect(to, temporalCode) : null;
+        return reader.TryGet(PermanentRedirect, out var url) ? new FixedRedirect(url, permanentCode) : temporal;
     }
 
     private static ClientCertificateAuth? ReadClientCertificate(AnnotationReader reader, string ingressNamespace)

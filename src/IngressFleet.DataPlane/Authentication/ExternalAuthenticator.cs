@@ -51,7 +51,7 @@ public sealed class ExternalAuthenticator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(auth);
-        string? Variable(string name) => Variables(context, name);
+        string? Variable(string name) => NginxVariables.Of(context, name);
         var url = RequestVariables.Expand(auth.Url, Variable);
         var cacheKey = auth.CacheKey is null ? null : $"{url}\n{RequestVariables.Expand(auth.CacheKey, Variable)}";
         if (cacheKey is not null && _cache.TryGetValue(cacheKey, out var cached) && cached.Until > _time.GetUtcNow())
@@ -73,9 +73,9 @@ public sealed class ExternalAuthenticator : IDisposable
             }
 
             var client = context.Connection.RemoteIpAddress?.ToString() ?? string.Empty;
-            request.Headers.TryAddWithoutValidation("X-Original-URL", $"{incoming.Scheme}://{incoming.Host}{RequestUri(context)}");
+            request.Headers.TryAddWithoutValidation("X-Original-URL", $"{incoming.Scheme}://{incoming.Host}{NginxVariables.RequestUri(context)}");
             request.Headers.TryAddWithoutValidation("X-Original-Method", incoming.Method);
-            request.Headers.TryAddWithoutValidation("X-Auth-Request-Redirect", auth.RequestRedirect is { } redirect ? RequestVariables.Expand(redirect, Variable) : RequestUri(context));
+            request.Headers.TryAddWithoutValidation("X-Auth-Request-Redirect", auth.RequestRedirect is { } redirect ? RequestVariables.Expand(redirect, Variable) : NginxVariables.RequestUri(context));
             request.Headers.TryAddWithoutValidation("X-Real-IP", client);
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", client);
             request.Headers.TryAddWithoutValidation("X-Sent-From", "nginx-ingress-controller");
@@ -109,43 +109,16 @@ public sealed class ExternalAuthenticator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(auth);
-        var signIn = RequestVariables.Expand(auth.SignIn!, name => Variables(context, name));
+        var signIn = RequestVariables.Expand(auth.SignIn!, name => NginxVariables.Of(context, name));
         if (signIn.Contains($"{auth.SignInRedirectParam}=", StringComparison.Ordinal))
         {
             return signIn;
         }
 
         var request = context.Request;
-        var original = RequestVariables.Escape($"{request.Scheme}://{request.Host}{RequestUri(context)}");
+        var original = RequestVariables.Escape($"{request.Scheme}://{request.Host}{NginxVariables.RequestUri(context)}");
         return $"{signIn}{(signIn.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{auth.SignInRedirectParam}={original}";
     }
 
     public void Dispose() => _client.Dispose();
-
-    /// <summary>nginx's <c>$request_uri</c>: the target as the client sent it, not decoded.</summary>
-    private static string RequestUri(HttpContext context) =>
-        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/'
-            ? raw
-            : $"{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
-
-    private static string? Variables(HttpContext context, string name)
-    {
-        var request = context.Request;
-        return name switch
-        {
-            "host" or "http_host" or "best_http_host" => request.Host.Value,
-            "scheme" or "pass_access_scheme" => request.Scheme,
-            "request_uri" => RequestUri(context),
-            "escaped_request_uri" => RequestVariables.Escape(RequestUri(context)),
-            "uri" => $"{request.PathBase}{request.Path}",
-            "args" => request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty,
-            "request_method" => request.Method,
-            "remote_addr" => context.Connection.RemoteIpAddress?.ToString(),
-            "server_port" => context.Connection.LocalPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            _ when name.StartsWith("http_", StringComparison.Ordinal) => request.Headers[name[5..].Replace('_', '-')].ToString(),
-            _ when name.StartsWith("arg_", StringComparison.Ordinal) => request.Query[name[4..]].ToString(),
-            _ when name.StartsWith("cookie_", StringComparison.Ordinal) => request.Cookies[name[7..]],
-            _ => null,
-        };
-    }
 }

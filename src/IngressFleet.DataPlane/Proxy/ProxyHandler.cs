@@ -97,6 +97,15 @@ internal sealed partial class ProxyHandler
             {
                 await RespondAsync(context, StatusCodes.Status404NotFound, "no Ingress rule matches this request");
             }
+            else if (route.Options.AppRoot is { } appRoot && request.Path.Value == "/")
+            {
+                // As nginx's server-level `if ($uri = /)`: only the root itself, query and all, goes to the app.
+                Redirect(context, StatusCodes.Status302Found, string.Concat(request.Scheme, "://", request.Host.Value, appRoot));
+            }
+            else if (route.Options.Redirect is { } fixedRedirect)
+            {
+                Redirect(context, fixedRedirect.Status, Core.Authentication.RequestVariables.Expand(fixedRedirect.Location, name => NginxVariables.Of(context, name)));
+            }
             else if (route.Options.SslPassthrough && request.IsHttps)
             {
                 // TLS was ended here for a host whose TLS belongs to its backend: never served as if it were ours.
@@ -281,6 +290,12 @@ internal sealed partial class ProxyHandler
     };
 
     /// <summary>308 keeps the method and body, unlike 301/302, so a POST is not turned into a GET.</summary>
+    private static void Redirect(HttpContext context, int status, string location)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers.Location = location;
+    }
+
     private void RedirectToHttps(HttpContext context)
     {
         var request = context.Request;
