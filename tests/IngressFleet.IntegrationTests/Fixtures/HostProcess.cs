@@ -40,7 +40,8 @@ public sealed class HostProcess : IAsyncDisposable
         Ports = ports;
         Arguments = args;
         Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Admin}"), Timeout = TimeSpan.FromSeconds(10) };
-        Proxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Http}"), Timeout = TimeSpan.FromSeconds(10) };
+        // What the proxy answers is what is tested: redirects are not followed.
+        Proxy = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{ports.Http}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
     public SiloPorts Ports { get; }

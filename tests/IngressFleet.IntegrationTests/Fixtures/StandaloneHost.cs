@@ -19,7 +19,8 @@ public sealed class StandaloneHost : IAsyncDisposable
         _app = app;
         Folder = folder;
         HttpsPort = httpsPort;
-        Proxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        // What the proxy answers is what is tested: redirects are not followed.
+        Proxy = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
         Admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
