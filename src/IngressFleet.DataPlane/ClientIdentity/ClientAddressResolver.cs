@@ -16,6 +16,7 @@ public sealed class ClientAddressResolver
 {
     private readonly IReadOnlyList<IPNetwork> _trusted;
     private readonly bool _fullForwardedFor;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SourceRanges, SourceRanges> _merged = [];
 
     public ClientAddressResolver(IOptions<ClientAccessOptions> options)
     {
@@ -30,13 +31,16 @@ public sealed class ClientAddressResolver
     /// <summary>The source ranges of Ingresses that set none (the global options), if any.</summary>
     public SourceRanges? DefaultSourceRanges { get; }
 
-    /// <summary>An Ingress's own lists, each falling back to the global one.</summary>
+    /// <summary>
+    /// An Ingress's own lists, each falling back to the global one. The merge is made once per Ingress list (a
+    /// config version's instance) and kept with it, so a request neither allocates nor parses networks again.
+    /// </summary>
     public SourceRanges? RangesFor(SourceRanges? own) =>
         (own, DefaultSourceRanges) switch
         {
             (null, var global) => global,
             (var mine, null) => mine,
-            var (mine, global) => new SourceRanges(mine.Allow.Length > 0 ? mine.Allow : global.Allow, mine.Deny.Length > 0 ? mine.Deny : global.Deny),
+            var (mine, global) => _merged.GetValue(mine, m => new SourceRanges(m.Allow.Length > 0 ? m.Allow : global.Allow, m.Deny.Length > 0 ? m.Deny : global.Deny)),
         };
 
     /// <summary>Applies a trusted proxy's forwarded headers to <paramref name="context"/>; does nothing for any other peer.</summary>

@@ -79,12 +79,7 @@ public sealed class BackendClients : IDisposable
         }
 
         using var certificate = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        return chain.Build(certificate) && chain.ChainElements.Count - 1 <= tls.Depth && certificate.MatchesHostname(tls.Name ?? targetHost);
+        return Tls.CertificateChain.Failure(certificate, authorities, tls.Depth) is null && certificate.MatchesHostname(tls.Name ?? targetHost);
     }
 
     private HttpMessageInvoker Create(SslClientAuthenticationOptions ssl) => new(new SocketsHttpHandler

@@ -18,6 +18,8 @@ internal sealed class CertificateTable
     private readonly FrozenDictionary<string, ServerCertificate>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
     private readonly FrozenDictionary<string, ClientCertificatePolicy> _clientExact;
     private readonly FrozenDictionary<string, ClientCertificatePolicy> _clientWildcard;
+    private readonly FrozenDictionary<string, ClientCertificatePolicy>.AlternateLookup<ReadOnlySpan<char>> _clientExactLookup;
+    private readonly FrozenDictionary<string, ClientCertificatePolicy>.AlternateLookup<ReadOnlySpan<char>> _clientWildcardLookup;
     private readonly FrozenDictionary<string, string> _passthrough;
 
     private CertificateTable(
@@ -33,6 +35,8 @@ internal sealed class CertificateTable
         _passthrough = (passthrough ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _clientExact = (clientExact ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _clientWildcard = (clientWildcard ?? []).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _clientExactLookup = _clientExact.GetAlternateLookup<ReadOnlySpan<char>>();
+        _clientWildcardLookup = _clientWildcard.GetAlternateLookup<ReadOnlySpan<char>>();
         _exact = exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _wildcard = wildcard.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _exactLookup = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -68,13 +72,13 @@ internal sealed class CertificateTable
         }
 
         var name = HostName.WithoutPort(host);
-        if (_clientExact.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var exact))
+        if (_clientExactLookup.TryGetValue(name, out var exact))
         {
             return exact;
         }
 
         var suffix = HostName.WildcardSuffix(name);
-        return !suffix.IsEmpty && _clientWildcard.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(suffix, out var wildcard) ? wildcard : null;
+        return !suffix.IsEmpty && _clientWildcardLookup.TryGetValue(suffix, out var wildcard) ? wildcard : null;
     }
 
     /// <summary>The backend (key) a TLS connection for <paramref name="serverName"/> is passed through to untouched, if its Ingress asks for SSL passthrough.</summary>

@@ -35,19 +35,7 @@ public sealed class ClientCertificatePolicy
             return known;
         }
 
-        string verdict;
-        using (var chain = new X509Chain())
-        {
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(_authorities);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.DisableCertificateDownloads = true;
-            verdict = !chain.Build(certificate)
-                ? $"FAILED:{string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).DefaultIfEmpty("unable to verify"))}"
-                : chain.ChainElements.Count - 1 > Auth.Depth
-                    ? "FAILED:certificate chain too long"
-                    : "SUCCESS";
-        }
+        var verdict = CertificateChain.Failure(certificate, _authorities, Auth.Depth) is { } failure ? $"FAILED:{failure}" : "SUCCESS";
 
         if (_verdicts.Count >= RememberedLimit)
         {
