@@ -62,6 +62,19 @@ if [ "$files" -ne 2 ]; then
   exit 1
 fi
 skipped=$(( total - executed ))
+# CI shows only the end of this output: name each failed test there, with the start of its message.
+python3 - "$results"/*.trx <<'PY'
+import sys, xml.etree.ElementTree as tree
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+failed = [r for path in sys.argv[1:]
+          for r in tree.parse(path).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns)]
+for result in failed:
+    message = result.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines()
+    print(f"FAILED {result.get('testName')}:\n  " + "\n  ".join(message[:50]))
+for result in failed:
+    print(f"failed: {result.get('testName')}")
+PY
+PY
 echo "chaos (short profile): budgets ${chaos}"
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

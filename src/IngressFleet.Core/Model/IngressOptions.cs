@@ -2,7 +2,7 @@ namespace IngressFleet.Core.Model;
 
 /// <summary>Per-Ingress behaviour set by annotations.</summary>
 /// <param name="SslRedirect">Plain-HTTP requests for a host this Ingress serves with TLS get a 308 to HTTPS.</param>
-/// <param name="Hsts">The <c>Strict-Transport-Security</c> value added to its HTTPS responses, or none.</param>
+/// <param name="Hsts">The <c>Strict-Transport-Security</c> value added to its HTTPS responses; empty for none; null for the fleet's default.</param>
 /// <param name="BackendProtocol">How its backends are spoken to.</param>
 [GenerateSerializer, Immutable, Alias("ingressfleet.IngressOptions")]
 public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProtocol BackendProtocol)
@@ -68,4 +68,51 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>Plain-HTTP requests are redirected to HTTPS even when the Ingress has no TLS of its own (TLS ended in front of the fleet).</summary>
     [Id(14)]
     public bool ForceSslRedirect { get; init; }
+
+    /// <summary>Its paths are regular expressions (ingress-nginx's <c>use-regex</c>); with <see cref="RewriteTarget"/> they are too.</summary>
+    [Id(15)]
+    public bool UseRegex { get; init; }
+
+    /// <summary>What its paths are rewritten to before forwarding (ingress-nginx's <c>rewrite-target</c>), if set.</summary>
+    [Id(16)]
+    public string? RewriteTarget { get; init; }
+
+    /// <summary>The <c>X-Forwarded-Prefix</c> its backends get beside a <see cref="RewriteTarget"/> (alone it does nothing, as in ingress-nginx), if set.</summary>
+    [Id(17)]
+    public string? ForwardedPrefix { get; init; }
+
+    /// <summary>The Host header its backends get instead of the client's, if set (ingress-nginx's <c>upstream-vhost</c>).</summary>
+    [Id(18)]
+    public string? UpstreamVhost { get; init; }
+
+    /// <summary>More host names its hosts answer to, comma-separated, lower case (ingress-nginx's <c>server-alias</c>), if set.</summary>
+    [Id(19)]
+    public string? ServerAlias { get; init; }
+
+    /// <summary>Requests for <c>www.</c> its host (or its host without <c>www.</c>) are redirected to its host.</summary>
+    [Id(20)]
+    public bool FromToWwwRedirect { get; init; }
+
+    /// <summary>How long connecting to its backends may take, if it says (ingress-nginx's <c>proxy-connect-timeout</c>).</summary>
+    [Id(21)]
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>
+    /// How long its forwarded requests may go without data moving, if it says: the larger of ingress-nginx's
+    /// <c>proxy-read-timeout</c> and <c>proxy-send-timeout</c> (one idle timeout covers both directions).
+    /// </summary>
+    [Id(22)]
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>The largest request body it takes, in bytes, if it says (ingress-nginx's <c>proxy-body-size</c>); 0 for no limit.</summary>
+    [Id(23)]
+    public long? MaxBodySize { get; init; }
+
+    /// <summary>When a failed forward is tried again on another destination.</summary>
+    [Id(24)]
+    public NextUpstream NextUpstream { get; init; } = NextUpstream.Default;
+
+    /// <summary>It is a canary of the Ingress that has its hosts and paths, if set.</summary>
+    [Id(25)]
+    public CanaryPolicy? Canary { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.RegularExpressions;
 
 namespace IngressFleet.Core.Routing;
 
@@ -16,4 +17,34 @@ internal sealed record HostGroup(
     PathIndex Index,
     ImmutableArray<RouteEntry> Entries,
     ImmutableArray<RouteConflict> Conflicts,
-    ImmutableHashSet<string> Ingresses);
+    ImmutableHashSet<string> Ingresses)
+{
+    /// <summary>
+    /// When one of the host's Ingresses asks for regular expressions (<c>use-regex</c> or <c>rewrite-target</c>), every
+    /// path of the host, in ingress-nginx's order (longest first); the first that matches wins. Empty otherwise, and
+    /// then <see cref="Index"/> alone decides.
+    /// </summary>
+    public ImmutableArray<(Regex Pattern, RouteEntry Entry)> Regexes { get; init; } = [];
+
+    /// <summary>What answers a path no rule of this host matches: the oldest of its Ingresses' <c>spec.defaultBackend</c>, if any.</summary>
+    public RouteEntry? DefaultBackend { get; init; }
+
+    /// <summary>The entry for <paramref name="path"/>, or null when no path of this host matches.</summary>
+    public RouteEntry? Match(ReadOnlySpan<char> path)
+    {
+        if (Regexes.IsEmpty)
+        {
+            return Index.Match(path);
+        }
+
+        foreach (var (pattern, entry) in Regexes)
+        {
+            if (SafeRegex.IsMatch(pattern, path))
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+}

@@ -21,4 +21,13 @@ public sealed record RouteEntry(string? Host, string Path, PathMatch Match, Back
 
     /// <summary>Plain-HTTP requests get a 308 to HTTPS: the Ingress serves this rule's host with TLS and does not turn redirects off.</summary>
     public bool RedirectToHttps { get; init; }
+
+    /// <summary>How the path is rewritten before forwarding (ingress-nginx's <c>rewrite-target</c>), if it is.</summary>
+    public PathRewrite? Rewrite { get; init; }
+
+    /// <summary>Every request is redirected (308) to the same URL on this host instead (<c>from-to-www-redirect</c>), if set.</summary>
+    public string? RedirectToHost { get; init; }
+
+    /// <summary>The canary that takes part of this route's requests, if an Ingress is one (<c>canary: "true"</c>).</summary>
+    public CanaryRoute? Canary { get; init; }
 }

@@ -12,6 +12,8 @@ public sealed class RouteTable
 {
     private readonly Dictionary<string, HostGroup>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
     private readonly Dictionary<string, HostGroup>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
+    private readonly Dictionary<string, HostAlias> _aliases;
+    private readonly Dictionary<string, HostAlias>.AlternateLookup<ReadOnlySpan<char>> _aliasLookup;
     private readonly Lazy<ImmutableArray<RouteEntry>> _entries;
     private readonly Lazy<ImmutableArray<RouteConflict>> _conflicts;
 
@@ -19,12 +21,16 @@ public sealed class RouteTable
         Dictionary<string, HostGroup> exactHosts,
         Dictionary<string, HostGroup> wildcardHosts,
         HostGroup? anyHost,
-        ImmutableDictionary<string, IngressRoutes> defaultBackendCandidates)
+        ImmutableDictionary<string, IngressRoutes> defaultBackendCandidates,
+        ImmutableDictionary<string, IngressRoutes> aliasCandidates)
     {
         ExactHosts = exactHosts;
         WildcardHosts = wildcardHosts;
         AnyHost = anyHost;
         DefaultBackendCandidates = defaultBackendCandidates;
+        AliasCandidates = aliasCandidates;
+        _aliases = HostAlias.For(exactHosts, aliasCandidates.Values);
+        _aliasLookup = _aliases.GetAlternateLookup<ReadOnlySpan<char>>();
         _exactLookup = exactHosts.GetAlternateLookup<ReadOnlySpan<char>>();
         _wildcardLookup = wildcardHosts.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -45,9 +51,13 @@ public sealed class RouteTable
             .Concat(defaultConflicts)]);
     }
 
-    public static RouteTable Empty { get; } = new([], [], null, ImmutableDictionary<string, IngressRoutes>.Empty);
+    public static RouteTable Empty { get; } = new([], [], null, ImmutableDictionary<string, IngressRoutes>.Empty, ImmutableDictionary<string, IngressRoutes>.Empty);
 
-    /// <summary>The default backend in force: that of the oldest Ingress that sets one.</summary>
+    /// <summary>
+    /// The cluster-wide catch-all: the <c>spec.defaultBackend</c> of the oldest Ingress that sets one. It answers
+    /// hosts that no rule names; a host that a rule names answers its path misses with its own Ingresses'
+    /// default backend, or 404.
+    /// </summary>
     public RouteEntry? DefaultBackend { get; }
 
     /// <summary>Every entry in force, sorted by host, path and type (computed on first use).</summary>
@@ -64,13 +74,19 @@ public sealed class RouteTable
 
     internal ImmutableDictionary<string, IngressRoutes> DefaultBackendCandidates { get; }
 
+    /// <summary>The Ingresses that give their hosts more names (<c>server-alias</c>, <c>from-to-www-redirect</c>).</summary>
+    internal ImmutableDictionary<string, IngressRoutes> AliasCandidates { get; }
+
+    /// <summary>The names aliases add, with the host each stands for (for the admin API).</summary>
+    public IReadOnlyDictionary<string, string> Aliases => _aliases.ToDictionary(a => a.Key, a => a.Value.Host, StringComparer.OrdinalIgnoreCase);
+
     private IEnumerable<HostGroup> Groups =>
         ExactHosts.Values.Concat(WildcardHosts.Values).Concat(AnyHost is null ? [] : [AnyHost]);
 
     /// <summary>
-    /// The route for a request, or null for 404. The host chooses one group of rules (exact host, else
-    /// wildcard, else rules without host) and the path is matched within that group only; when no path
-    /// matches, the default backend answers.
+    /// The route for a request, or null for 404. The host chooses one group of rules (exact host or alias, else
+    /// wildcard, else rules without host) and the path is matched within that group only. A path miss is
+    /// answered by the group's own default backend; the cluster-wide one answers only hosts that no rule names.
     /// </summary>
     /// <param name="hostHeader">The Host header as received (any case, may carry a port).</param>
     /// <param name="path">The request path, without query string.</param>
@@ -83,6 +99,16 @@ public sealed class RouteTable
             _exactLookup.TryGetValue(host, out group);
         }
 
+        if (group is null && _aliases.Count > 0 && _aliasLookup.TryGetValue(host, out var alias))
+        {
+            if (alias.Redirect is { } redirect)
+            {
+                return redirect;
+            }
+
+            group = alias.Group;
+        }
+
         if (group is null && WildcardHosts.Count > 0)
         {
             var suffix = HostName.WildcardSuffix(host);
@@ -92,7 +118,11 @@ public sealed class RouteTable
             }
         }
 
-        group ??= AnyHost;
-        return group?.Index.Match(path.IsEmpty ? "/" : path) ?? DefaultBackend;
+        if (group is null)
+        {
+            return AnyHost?.Match(path.IsEmpty ? "/" : path) ?? AnyHost?.DefaultBackend ?? DefaultBackend;
+        }
+
+        return group.Match(path.IsEmpty ? "/" : path) ?? group.DefaultBackend;
     }
 }

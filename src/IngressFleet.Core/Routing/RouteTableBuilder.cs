@@ -39,6 +39,7 @@ public static class RouteTableBuilder
         // plus the changed ones that are in it now.
         var members = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
         var defaults = previous.DefaultBackendCandidates.ToBuilder();
+        var aliases = previous.AliasCandidates.ToBuilder();
         foreach (var key in changed)
         {
             var old = before.GetValueOrDefault(key);
@@ -53,13 +54,22 @@ public static class RouteTableBuilder
                 Members(members, previous, host).Add(key);
             }
 
-            if (now?.DefaultBackend is not null)
+            if (now is { DefaultBackend: not null, Options.Canary: null })
             {
                 defaults[key] = now;
             }
             else
             {
                 defaults.Remove(key);
+            }
+
+            if (now is { Options.Canary: null } and ({ Options.ServerAlias: not null } or { Options.FromToWwwRedirect: true }))
+            {
+                aliases[key] = now;
+            }
+            else
+            {
+                aliases.Remove(key);
             }
         }
 
@@ -88,7 +98,7 @@ public static class RouteTableBuilder
             }
         }
 
-        return new RouteTable(exact, wildcard, anyHost, defaults.ToImmutable());
+        return new RouteTable(exact, wildcard, anyHost, defaults.ToImmutable(), aliases.ToImmutable());
     }
 
     private static IEnumerable<string> HostsOf(IngressRoutes? ingress) =>
@@ -118,20 +128,48 @@ public static class RouteTableBuilder
         var index = new PathIndex();
         var entries = new List<RouteEntry>();
         var conflicts = new List<RouteConflict>();
-        foreach (var ingress in ingresses.Select(k => all[k]).OrderBy(i => i, IngressAge.Instance))
+        var regex = false;
+        RouteEntry? hostDefault = null;
+        var members = ingresses.Select(k => all[k]).OrderBy(i => i, IngressAge.Instance).ToList();
+
+        // Canaries first: they do not compete for a path, they wait for the main route of their path to take them.
+        var canaries = new Dictionary<(string Path, PathMatch Match), (IngressRoutes Ingress, RouteRule Rule)>();
+        foreach (var canary in members.Where(i => i.Options.Canary is not null))
         {
-            if (!rulesByHost.TryGetValue(ingress.Key, out var rules))
+            foreach (var rule in RulesOf(canary, host, rulesByHost))
             {
-                rulesByHost[ingress.Key] = rules = ingress.Rules.ToLookup(r => r.Host ?? string.Empty, StringComparer.OrdinalIgnoreCase);
+                if (!canaries.TryAdd((rule.Path, rule.Match), (canary, rule)))
+                {
+                    conflicts.Add(new RouteConflict(rule.Host ?? "*", rule.Path, rule.Match, canaries[(rule.Path, rule.Match)].Ingress.Key, canary.Key));
+                }
+            }
+        }
+
+        foreach (var ingress in members.Where(i => i.Options.Canary is null))
+        {
+            regex |= ingress.Options.UseRegex;
+            var hostName = host.Length == 0 ? null : host;
+            if (hostDefault is null && ingress.DefaultBackend is { } fallback)
+            {
+                hostDefault = Entry(ingress, hostName, string.Empty, PathMatch.Prefix, fallback, rewrites: false);
             }
 
-            foreach (var rule in rules[host])
+            foreach (var rule in RulesOf(ingress, host, rulesByHost))
             {
-                var entry = new RouteEntry(rule.Host, rule.Path, rule.Match, rule.Backend, ingress.Key)
+                var entry = Entry(ingress, rule.Host, rule.Path, rule.Match, rule.Backend, rewrites: true);
+                if (canaries.Remove((rule.Path, rule.Match), out var canary))
                 {
-                    Options = ingress.Options,
-                    RedirectToHttps = ingress.Options.ForceSslRedirect || (ingress.Options.SslRedirect && ingress.HasTlsFor(rule.Host)),
-                };
+                    var canaryEntry = new RouteEntry(rule.Host, rule.Path, rule.Match, canary.Rule.Backend, canary.Ingress.Key)
+                    {
+                        Options = entry.Options,
+                        RedirectToHttps = entry.RedirectToHttps,
+                        Rewrite = entry.Rewrite,
+                    };
+                    entry = entry with { Canary = new CanaryRoute(canary.Ingress.Options.Canary!, canaryEntry) };
+                }
+
+                // ingress-nginx's rule: a regular expression or a rewrite on one path makes every path of the host one.
+                regex |= entry.Rewrite is not null;
                 if (index.AddOrGetExisting(entry) is { } winner)
                 {
                     conflicts.Add(new RouteConflict(rule.Host ?? "*", rule.Path, rule.Match, winner.Ingress, ingress.Key));
@@ -143,11 +181,42 @@ public static class RouteTableBuilder
             }
         }
 
+        // A canary whose path no main Ingress serves has nothing to split: it serves nothing, and says so.
+        conflicts.AddRange(canaries.Values.Select(c => new RouteConflict(c.Rule.Host ?? "*", c.Rule.Path, c.Rule.Match, string.Empty, c.Ingress.Key)));
+
         return new HostGroup(
             host,
             index,
             [.. entries.OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Match)],
             [.. conflicts],
-            [.. ingresses]);
+            [.. ingresses])
+        {
+            // nginx tries regular-expression locations in the order ingress-nginx writes them: longest path first,
+            // then the greater path first.
+            Regexes = regex
+                ? [.. entries.OrderByDescending(e => e.Path.Length).ThenByDescending(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Match)
+                    .Select(e => (SafeRegex.Location(e.Path), e))]
+                : [],
+            DefaultBackend = hostDefault,
+        };
     }
+
+    private static IEnumerable<RouteRule> RulesOf(IngressRoutes ingress, string host, Dictionary<string, ILookup<string, RouteRule>> rulesByHost)
+    {
+        if (!rulesByHost.TryGetValue(ingress.Key, out var rules))
+        {
+            rulesByHost[ingress.Key] = rules = ingress.Rules.ToLookup(r => r.Host ?? string.Empty, StringComparer.OrdinalIgnoreCase);
+        }
+
+        return rules[host];
+    }
+
+    private static RouteEntry Entry(IngressRoutes ingress, string? host, string path, PathMatch match, BackendRef backend, bool rewrites) =>
+        new(host, path, match, backend, ingress.Key)
+        {
+            Options = ingress.Options,
+            RedirectToHttps = ingress.Options.ForceSslRedirect || (ingress.Options.SslRedirect && ingress.HasTlsFor(host)),
+            // A target equal to the path rewrites nothing, and then ingress-nginx writes no rewrite at all.
+            Rewrite = rewrites && ingress.Options.RewriteTarget is { } target && target != path ? new PathRewrite(path, target, ingress.Options.ForwardedPrefix) : null,
+        };
 }

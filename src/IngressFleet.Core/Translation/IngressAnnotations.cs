@@ -163,6 +163,53 @@ public static class IngressAnnotations
 
     public static Annotation<bool> ForceSslRedirect { get; } = new(Ours + "force-ssl-redirect", Nginx + "force-ssl-redirect", AnnotationValues.Flag);
 
+    public static Annotation<bool> UseRegex { get; } = new(Ours + "use-regex", Nginx + "use-regex", AnnotationValues.Flag);
+
+    public static Annotation<string> RewriteTarget { get; } = new(Ours + "rewrite-target", Nginx + "rewrite-target", AnnotationValues.RewriteTarget);
+
+    public static Annotation<string> ForwardedPrefix { get; } = new(Ours + "x-forwarded-prefix", Nginx + "x-forwarded-prefix", AnnotationValues.RewriteTarget);
+
+    public static Annotation<string> UpstreamVhost { get; } = new(Ours + "upstream-vhost", Nginx + "upstream-vhost", AnnotationValues.HostHeader);
+
+    public static Annotation<string> ServerAlias { get; } = new(Ours + "server-alias", Nginx + "server-alias", AnnotationValues.HostNames);
+
+    public static Annotation<bool> FromToWwwRedirect { get; } = new(Ours + "from-to-www-redirect", Nginx + "from-to-www-redirect", AnnotationValues.Flag);
+
+    public static Annotation<TimeSpan> ProxyConnectTimeout { get; } = new(
+        Ours + "proxy-connect-timeout", Nginx + "proxy-connect-timeout", AnnotationValues.Duration(TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)));
+
+    public static Annotation<TimeSpan> ProxyReadTimeout { get; } = new(
+        Ours + "proxy-read-timeout", Nginx + "proxy-read-timeout", AnnotationValues.Duration(TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(24)));
+
+    public static Annotation<TimeSpan> ProxySendTimeout { get; } = new(
+        Ours + "proxy-send-timeout", Nginx + "proxy-send-timeout", AnnotationValues.Duration(TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(24)));
+
+    public static Annotation<long> ProxyBodySize { get; } = new(Ours + "proxy-body-size", Nginx + "proxy-body-size", AnnotationValues.Size);
+
+    /// <summary>Read for its bounds only: request bodies are streamed to the backend, never buffered.</summary>
+    public static Annotation<long> ClientBodyBufferSize { get; } = new(Ours + "client-body-buffer-size", Nginx + "client-body-buffer-size", AnnotationValues.Size);
+
+    public static Annotation<NextUpstream> ProxyNextUpstream { get; } = new(Ours + "proxy-next-upstream", Nginx + "proxy-next-upstream", AnnotationValues.NextUpstreamConditions);
+
+    public static Annotation<int> ProxyNextUpstreamTries { get; } = new(Ours + "proxy-next-upstream-tries", Nginx + "proxy-next-upstream-tries", AnnotationValues.Count(0, 100));
+
+    public static Annotation<TimeSpan> ProxyNextUpstreamTimeout { get; } = new(
+        Ours + "proxy-next-upstream-timeout", Nginx + "proxy-next-upstream-timeout", AnnotationValues.Duration(TimeSpan.Zero, TimeSpan.FromHours(1)));
+
+    public static Annotation<bool> Canary { get; } = new(Ours + "canary", Nginx + "canary", AnnotationValues.Flag);
+
+    public static Annotation<string> CanaryByHeader { get; } = new(Ours + "canary-by-header", Nginx + "canary-by-header", AnnotationValues.Token("header name", AnnotationValues.MaxHeaderNameLength));
+
+    public static Annotation<string> CanaryByHeaderValue { get; } = new(Ours + "canary-by-header-value", Nginx + "canary-by-header-value", AnnotationValues.HeaderValue);
+
+    public static Annotation<string> CanaryByHeaderPattern { get; } = new(Ours + "canary-by-header-pattern", Nginx + "canary-by-header-pattern", AnnotationValues.RegularExpression);
+
+    public static Annotation<string> CanaryByCookie { get; } = new(Ours + "canary-by-cookie", Nginx + "canary-by-cookie", AnnotationValues.Token("cookie name", AnnotationValues.MaxCookieNameLength));
+
+    public static Annotation<int> CanaryWeight { get; } = new(Ours + "canary-weight", Nginx + "canary-weight", AnnotationValues.Count(0, 1_000_000));
+
+    public static Annotation<int> CanaryWeightTotal { get; } = new(Ours + "canary-weight-total", Nginx + "canary-weight-total", AnnotationValues.Count(1, 1_000_000));
+
     /// <summary>True for <c>any</c>: a client inside the source ranges needs no authentication (nginx's <c>satisfy any</c>).</summary>
     public static Annotation<bool> Satisfy { get; } = new(Ours + "satisfy", Nginx + "satisfy", AnnotationValues.Choice(("all", false), ("any", true)));
 
@@ -189,6 +236,10 @@ public static class IngressAnnotations
         Satisfy, AuthTlsSecret, AuthTlsVerifyClient, AuthTlsVerifyDepth, AuthTlsErrorPage, AuthTlsPassCertificateToUpstream,
         ProxySslSecret, ProxySslVerify, ProxySslVerifyDepth, ProxySslName, ProxySslServerName, ProxySslProtocols, SslPassthrough,
         PermanentRedirect, PermanentRedirectCode, TemporalRedirect, TemporalRedirectCode, AppRoot, ForceSslRedirect,
+        UseRegex, RewriteTarget, ForwardedPrefix, UpstreamVhost, ServerAlias, FromToWwwRedirect,
+        ProxyConnectTimeout, ProxyReadTimeout, ProxySendTimeout, ProxyBodySize, ClientBodyBufferSize,
+        ProxyNextUpstream, ProxyNextUpstreamTries, ProxyNextUpstreamTimeout,
+        Canary, CanaryByHeader, CanaryByHeaderValue, CanaryByHeaderPattern, CanaryByCookie, CanaryWeight, CanaryWeightTotal,
     ];
 
     /// <summary>Every key read here, ours and ingress-nginx's.</summary>
@@ -225,7 +276,53 @@ public static class IngressAnnotations
             Redirect = ReadRedirect(reader),
             AppRoot = reader.TryGet(AppRoot, out var root) ? root : null,
             ForceSslRedirect = reader.TryGet(ForceSslRedirect, out var force) && force,
+            UseRegex = reader.TryGet(UseRegex, out var regex) && regex,
+            RewriteTarget = reader.TryGet(RewriteTarget, out var target) ? target : null,
+            ForwardedPrefix = reader.TryGet(ForwardedPrefix, out var prefix) ? prefix : null,
+            UpstreamVhost = reader.TryGet(UpstreamVhost, out var vhost) ? vhost : null,
+            ServerAlias = reader.TryGet(ServerAlias, out var aliases) ? aliases : null,
+            FromToWwwRedirect = reader.TryGet(FromToWwwRedirect, out var www) && www,
+            ConnectTimeout = reader.TryGet(ProxyConnectTimeout, out var connect) ? connect : null,
+            IdleTimeout = ReadIdleTimeout(reader),
+            MaxBodySize = reader.TryGet(ProxyBodySize, out var bodySize) ? bodySize : null,
+            NextUpstream = ReadNextUpstream(reader),
+            Canary = ReadCanary(reader),
         };
+    }
+
+    private static CanaryPolicy? ReadCanary(AnnotationReader reader)
+    {
+        // Every value is read whether or not it takes effect, so a bad one is reported either way.
+        var header = reader.TryGet(CanaryByHeader, out var h) ? h : null;
+        var value = reader.TryGet(CanaryByHeaderValue, out var v) ? v : null;
+        var pattern = reader.TryGet(CanaryByHeaderPattern, out var p) ? p : null;
+        var cookie = reader.TryGet(CanaryByCookie, out var c) ? c : null;
+        var weight = reader.TryGet(CanaryWeight, out var w) ? w : 0;
+        var total = reader.TryGet(CanaryWeightTotal, out var t) ? t : 100;
+        if (weight > total)
+        {
+            reader.Reject(CanaryWeight, $"must not be more than canary-weight-total ({total.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        }
+
+        return reader.TryGet(Canary, out var canary) && canary ? new CanaryPolicy(header, value, value is null ? pattern : null, cookie, weight, total) : null;
+    }
+
+    private static NextUpstream ReadNextUpstream(AnnotationReader reader)
+    {
+        var conditions = reader.TryGet(ProxyNextUpstream, out var c) ? c : NextUpstream.Default;
+        var tries = reader.TryGet(ProxyNextUpstreamTries, out var t) ? t : conditions.Tries;
+        var timeout = reader.TryGet(ProxyNextUpstreamTimeout, out var d) ? d : conditions.Timeout;
+        var result = conditions with { Tries = tries, Timeout = timeout };
+        return result == NextUpstream.Default ? NextUpstream.Default : result;
+    }
+
+    /// <summary>One idle timeout for both directions: the larger of the read and send timeouts that are set.</summary>
+    private static TimeSpan? ReadIdleTimeout(AnnotationReader reader)
+    {
+        _ = reader.TryGet(ClientBodyBufferSize, out _);
+        TimeSpan? read = reader.TryGet(ProxyReadTimeout, out var r) ? r : null;
+        TimeSpan? send = reader.TryGet(ProxySendTimeout, out var s) ? s : null;
+        return read is null ? send : send is null ? read : read > send ? read : send;
     }
 
     private static BackendTls? ReadBackendTls(AnnotationReader reader, string ingressNamespace)

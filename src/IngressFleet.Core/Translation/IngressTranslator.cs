@@ -87,6 +87,10 @@ public static class IngressTranslator
         var failClosed = AnnotationCatalog.Check(ingress.Metadata?.Annotations, IngressAnnotations.Keys, errors, warnings);
         var before = errors.Count;
         var options = IngressAnnotations.Read(ingress.Metadata?.Annotations, errors, ns);
+        if (options.UseRegex || options.RewriteTarget is not null)
+        {
+            ValidateRegexPaths(spec.Rules, errors);
+        }
 
         // An access-control annotation in error: serving the last valid version could serve open what its author now protects.
         failClosed |= errors.Skip(before).Any(IngressAnnotations.IsAccessControlError);
@@ -99,6 +103,22 @@ public static class IngressTranslator
             ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))
             : DateTimeOffset.MinValue;
         return TranslationResult.Ok(new IngressRoutes(ns, name!, created, rules.ToImmutable(), defaultBackend) { Tls = tls, Options = options }) with { Warnings = [.. warnings] };
+    }
+
+    /// <summary>With <c>use-regex</c> or <c>rewrite-target</c> the paths are regular expressions: each must be one.</summary>
+    private static void ValidateRegexPaths(IList<V1IngressRule>? rules, List<string> errors)
+    {
+        for (var r = 0; r < (rules?.Count ?? 0); r++)
+        {
+            var paths = rules![r].Http?.Paths;
+            for (var p = 0; p < (paths?.Count ?? 0); p++)
+            {
+                if (paths![p].Path is { Length: > 0 } path && Routing.SafeRegex.Problem(path) is { } problem)
+                {
+                    errors.Add($"spec.rules[{r}].http.paths[{p}].path: invalid value {AnnotationReader.Quote(path)}: not a regular expression ({problem}), as use-regex or rewrite-target requires");
+                }
+            }
+        }
     }
 
     private static ImmutableArray<TlsBinding> TranslateTls(IList<V1IngressTLS>? entries, List<string> errors)

@@ -89,8 +89,10 @@ public sealed class BackendClients : IDisposable
         AutomaticDecompression = DecompressionMethods.None,
         UseCookies = false,
         EnableMultipleHttp2Connections = true,
-        ConnectTimeout = _settings.UpstreamConnectTimeout,
-        ConnectCallback = _connector.ConnectAsync,
+        // Each request's own connect timeout (an Ingress's proxy-connect-timeout, else UpstreamConnectTimeout) is
+        // applied by the connector; the handler's is only the outer bound.
+        ConnectTimeout = ProxyOptions.MaxConnectTimeout,
+        ConnectCallback = (context, cancellationToken) => _connector.ConnectAsync(context, _settings.UpstreamConnectTimeout, cancellationToken),
         PooledConnectionIdleTimeout = _settings.UpstreamIdleTimeout,
         SslOptions = ssl,
 

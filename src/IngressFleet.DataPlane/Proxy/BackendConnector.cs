@@ -12,10 +12,34 @@ namespace IngressFleet.DataPlane.Proxy;
 /// </summary>
 public sealed class BackendConnector(BackendAddressPolicy policy)
 {
+    /// <summary>The connect timeout of the request that opens a connection (an Ingress's <c>proxy-connect-timeout</c>), when it has one.</summary>
+    public static HttpRequestOptionsKey<TimeSpan> ConnectTimeout { get; } = new("ingressfleet.connect-timeout");
+
     public ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         return ConnectAsync(context.DnsEndPoint, cancellationToken);
+    }
+
+    /// <summary>
+    /// A connection for the request in <paramref name="context"/>, within its own connect timeout if it has one,
+    /// else <paramref name="defaultTimeout"/>. A timeout surfaces as a <see cref="TimeoutException"/>, which the
+    /// forwarder reports as a failed request (502/504), not as the client's cancellation.
+    /// </summary>
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, TimeSpan defaultTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeout, out var own) ? own : defaultTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await ConnectAsync(context.DnsEndPoint, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"connecting to {context.DnsEndPoint.Host}:{context.DnsEndPoint.Port} took longer than {timeout.TotalSeconds:0.###} s");
+        }
     }
 
     /// <summary>A TCP connection to <paramref name="endpoint"/> (for SSL passthrough, say), under the same policy.</summary>

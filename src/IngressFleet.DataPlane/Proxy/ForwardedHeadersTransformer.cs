@@ -11,10 +11,46 @@ namespace IngressFleet.DataPlane.Proxy;
 /// for the client's identity is replaced or removed; only a trusted proxy's <c>X-Forwarded-Host</c>, <c>-Port</c>
 /// and (with <c>ComputeFullForwardedFor</c>) <c>-For</c> chain are passed on. <c>Forwarded</c>, <c>X-Original-Forwarded-For</c> and
 /// <c>X-Forwarded-Prefix</c> from clients are removed.
+/// An Ingress may change what its backends see (<see cref="For"/>): another Host (<c>upstream-vhost</c>), an
+/// <c>X-Forwarded-Prefix</c>, a rewritten path and query (<c>rewrite-target</c>).
 /// </summary>
 internal sealed class ForwardedHeadersTransformer : HttpTransformer
 {
-    public static ForwardedHeadersTransformer Instance { get; } = new();
+    private readonly string? _host;
+    private readonly string? _forwardedPrefix;
+    private readonly PathString? _path;
+    private readonly QueryString _query;
+    private readonly TimeSpan? _connectTimeout;
+    private readonly StatusRetry? _statusRetry;
+
+    private ForwardedHeadersTransformer(string? host, string? forwardedPrefix, PathString? path, QueryString query, TimeSpan? connectTimeout = null, StatusRetry? statusRetry = null)
+    {
+        _connectTimeout = connectTimeout;
+        _statusRetry = statusRetry;
+        _host = host;
+        _forwardedPrefix = forwardedPrefix;
+        _path = path;
+        _query = query;
+    }
+
+    /// <summary>For requests whose Ingress changes nothing of what its backends see.</summary>
+    public static ForwardedHeadersTransformer Instance { get; } = new(null, null, null, QueryString.Empty);
+
+    /// <summary>One request's transformer, when its Ingress changes what the backend sees; <see cref="Instance"/> otherwise.</summary>
+    /// <param name="host">The Host header to send instead of the client's.</param>
+    /// <param name="rewritten">The path and query (without <c>?</c>) to send instead of the client's, with the <c>X-Forwarded-Prefix</c> to send.</param>
+    /// <param name="connectTimeout">How long opening a connection for this request may take, if not the default.</param>
+    /// <param name="statusRetry">Where a response whose status is tried again is noted instead of sent, if this attempt may be tried again.</param>
+    public static ForwardedHeadersTransformer For(string? host, (string Path, string Query, string? Prefix)? rewritten, TimeSpan? connectTimeout, StatusRetry? statusRetry) =>
+        host is null && rewritten is null && connectTimeout is null && statusRetry is null
+            ? Instance
+            : new(
+                host,
+                rewritten?.Prefix,
+                rewritten is { } r ? new PathString(r.Path) : null,
+                rewritten is { Query.Length: > 0 } q ? new QueryString("?" + q.Query) : QueryString.Empty,
+                connectTimeout,
+                statusRetry);
 
     public override async ValueTask TransformRequestAsync(
         HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -22,7 +58,7 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var request = httpContext.Request;
         var headers = proxyRequest.Headers;
-        headers.Host = request.Host.Value;
+        headers.Host = _host ?? request.Host.Value;
         var client = httpContext.Connection.RemoteIpAddress?.ToString();
         var trusted = httpContext.Features.Get<TrustedForwarding>();
         SetHeader(headers, "X-Forwarded-For", trusted?.ForwardedFor ?? client);
@@ -32,7 +68,34 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
         SetHeader(headers, "X-Real-IP", client);
         headers.Remove("Forwarded");
         headers.Remove("X-Original-Forwarded-For");
-        headers.Remove("X-Forwarded-Prefix");
+        SetHeader(headers, "X-Forwarded-Prefix", _forwardedPrefix);
+        if (_connectTimeout is { } connectTimeout)
+        {
+            proxyRequest.Options.Set(BackendConnector.ConnectTimeout, connectTimeout);
+        }
+
+        if (_path is { } path)
+        {
+            proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, path, _query);
+        }
+    }
+
+    /// <summary>The backend's answer, with the request's <c>X-Request-ID</c> in place of any the backend sent; or nothing, when its status is tried again elsewhere.</summary>
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is not null && _statusRetry is { } retry && retry.HoldsBack((int)proxyResponse.StatusCode))
+        {
+            // Held back: nothing of it reaches the client, and the next destination is tried.
+            return false;
+        }
+
+        var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        if (RequestId.Of(httpContext) is { } id)
+        {
+            httpContext.Response.Headers[RequestId.Header] = id;
+        }
+
+        return result;
     }
 
     private static void SetHeader(HttpRequestHeaders headers, string name, string? value)

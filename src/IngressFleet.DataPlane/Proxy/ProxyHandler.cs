@@ -38,6 +38,8 @@ internal sealed partial class ProxyHandler
     private readonly bool _sslPassthrough;
     private readonly TimeSpan _firstRateShareWait;
     private readonly ForwarderRequestConfig _requestConfig;
+    private readonly string? _defaultHsts;
+    private readonly long _maxBodySize;
 
     /// <summary>H2C and gRPC backends: HTTP/2 by prior knowledge, never a downgrade (gRPC needs trailers).</summary>
     private readonly ForwarderRequestConfig _http2RequestConfig;
@@ -59,6 +61,8 @@ internal sealed partial class ProxyHandler
         var redirectPort = settings.HttpsRedirectPort;
         _redirectPortSuffix = redirectPort == 443 ? string.Empty : $":{redirectPort.ToString(CultureInfo.InvariantCulture)}";
         _sslPassthrough = settings.SslPassthrough;
+        _defaultHsts = settings.HstsValue;
+        _maxBodySize = settings.MaxRequestBodySize;
         _firstRateShareWait = settings.FirstRateShareWait;
         _requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamActivityTimeout };
         _http2RequestConfig = _requestConfig with { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
@@ -78,6 +82,7 @@ internal sealed partial class ProxyHandler
     {
         var started = Stopwatch.GetTimestamp();
         _clients.Resolve(context);
+        RequestId.Ensure(context);
         var body = _telemetry.Start(context);
         var state = _inForce.Current;
         var request = context.Request;
@@ -89,6 +94,10 @@ internal sealed partial class ProxyHandler
         }
 
         var route = state.Routes.Match(request.Host.Value, request.Path.Value);
+        if (route?.Canary is { } canary && ChoosesCanary(context, canary))
+        {
+            route = canary.Entry;
+        }
         string? destination = null;
         var error = ForwarderError.None;
         try
@@ -96,6 +105,10 @@ internal sealed partial class ProxyHandler
             if (route is null)
             {
                 await RespondAsync(context, StatusCodes.Status404NotFound, "no Ingress rule matches this request");
+            }
+            else if (route.RedirectToHost is { } toHost)
+            {
+                Redirect(context, StatusCodes.Status308PermanentRedirect, WwwRedirectLocation(request, toHost));
             }
             else if (route.Options.AppRoot is { } appRoot && request.Path.Value == "/")
             {
@@ -125,6 +138,10 @@ internal sealed partial class ProxyHandler
             else if (route.Options.BackendTls is { Unavailable: { } missing })
             {
                 await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, missing);
+            }
+            else if (!AdmitsBodySize(context, route))
+            {
+                await RespondAsync(context, StatusCodes.Status413PayloadTooLarge, "the request body is larger than the Ingress takes (proxy-body-size)");
             }
             else if (await _access.CheckAsync(context, route.Options, state.Certificates.ClientCertificateFor(request.Host.Value)) is { } refusal)
             {
@@ -185,20 +202,62 @@ internal sealed partial class ProxyHandler
             context.Response.Cookies.Append(name, pool.AffinityId(index), new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps });
         }
 
-        var destination = pool.Prefix(index, UsesTls(route, pool));
-        if (route.Options.Hsts is { } hsts && context.Request.IsHttps)
+        if ((route.Options.Hsts ?? _defaultHsts) is { Length: > 0 } hsts && context.Request.IsHttps)
         {
             AddHsts(context, hsts);
         }
 
         _telemetry.ForwardStarted(route);
+        var config = route.Options.BackendProtocol is BackendProtocol.H2c or BackendProtocol.Grpc or BackendProtocol.Grpcs ? _http2RequestConfig : _requestConfig;
+        if (route.Options.IdleTimeout is { } idle)
+        {
+            config = config with { ActivityTimeout = idle };
+        }
+
+        var tls = UsesTls(route, pool);
+        var client = tls ? _backends.For(route.Options.BackendTls) : _backends.Default;
+        // Made on the first failure only (or up front for a policy that holds back statuses): the common request allocates nothing for it.
+        var started = Stopwatch.GetTimestamp();
+        var policy = route.Options.NextUpstream;
+        RetryBudget? retry = null;
+        while (true)
+        {
+            var destination = pool.Prefix(index, tls);
+            var statusRetry = policy.Statuses != 0 && (retry ??= new RetryBudget(policy, pool.Count, context, started)).MayRetryStatus ? new StatusRetry(policy) : null;
+            var error = await AttemptAsync(context, route, pool, index, destination, config, client, statusRetry);
+            var reason = statusRetry?.Status is { } status ? $"http_{status.ToString(CultureInfo.InvariantCulture)}"
+                : error == ForwarderError.None ? null
+                : (retry ??= new RetryBudget(policy, pool.Count, context, started)).Reason(error, context);
+            if (reason is null || context.Response.HasStarted || retry!.Next(pool, index) is not { } next)
+            {
+                return (destination, error);
+            }
+
+            // Nothing reached the client: the next destination answers as if it had been the first.
+            _telemetry.Retried(route, reason);
+            Log.Retrying(_logger, route.BackendKey, destination, reason);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Features.Set<IForwarderErrorFeature>(null);
+            index = next;
+        }
+    }
+
+    /// <summary>One forward to one destination, with passive health told how it went.</summary>
+    private async Task<ForwarderError> AttemptAsync(
+        HttpContext context, RouteEntry route, BackendPool pool, int index, string destination, ForwarderRequestConfig config, HttpMessageInvoker client, StatusRetry? statusRetry)
+    {
         pool.Started(index);
         var error = ForwarderError.None;
         try
         {
-            var config = route.Options.BackendProtocol is BackendProtocol.H2c or BackendProtocol.Grpc or BackendProtocol.Grpcs ? _http2RequestConfig : _requestConfig;
-            var client = UsesTls(route, pool) ? _backends.For(route.Options.BackendTls) : _backends.Default;
-            error = await _forwarder.SendAsync(context, destination, client, config, ForwardedHeadersTransformer.Instance);
+            error = await _forwarder.SendAsync(context, destination, client, config, TransformerFor(context, route, statusRetry));
+            if (error == ForwarderError.RequestBodyClient && !context.Response.HasStarted
+                && context.GetForwarderErrorFeature()?.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                // A chunked body that grew past the limit while streaming: nginx's answer, not a generic 400.
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            }
+
             if (error != ForwarderError.None)
             {
                 // One line, no stack: a failed forward is the client's or the backend's doing, not a fault of ours.
@@ -218,12 +277,68 @@ internal sealed partial class ProxyHandler
             pool.Ended(index);
             if (IsHealthEvidence(error))
             {
-                var serverError = error == ForwarderError.None && context.Response.StatusCode >= 500 && pool.Endpoints.Health.ServerErrorsAreFailures;
+                var status = statusRetry?.Status ?? context.Response.StatusCode;
+                var serverError = error == ForwarderError.None && status >= 500 && pool.Endpoints.Health.ServerErrorsAreFailures;
                 _health.Record(route.BackendKey, pool.Address(index), error != ForwarderError.None || serverError, serverError);
             }
         }
 
-        return (destination, error);
+        return error;
+    }
+
+    /// <summary>Whether the canary takes the request: its header, its cookie, else the client's address hashed against the weight.</summary>
+    private static bool ChoosesCanary(HttpContext context, CanaryRoute canary)
+    {
+        var policy = canary.Policy;
+        var request = context.Request;
+        var header = policy.Header is { } name && request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
+        var cookie = policy.Cookie is { } cookieName ? request.Cookies[cookieName] : null;
+        var hash = 0UL;
+        if (policy.Weight > 0 && context.Connection.RemoteIpAddress is { } address)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            hash = address.TryWriteBytes(bytes, out var written) ? FleetHash.Of(bytes[..written]) : 0;
+        }
+
+        return canary.Chooses(header, cookie, hash);
+    }
+
+    /// <summary>What the backend sees of the request, when the route changes it (<c>upstream-vhost</c>, <c>rewrite-target</c> with <c>x-forwarded-prefix</c>).</summary>
+    private static ForwardedHeadersTransformer TransformerFor(HttpContext context, RouteEntry route, StatusRetry? statusRetry)
+    {
+        if (route.Options.UpstreamVhost is null && route.Rewrite is null && route.Options.ConnectTimeout is null && statusRetry is null)
+        {
+            return ForwardedHeadersTransformer.Instance;
+        }
+
+        var request = context.Request;
+        var rewritten = route.Rewrite?.Apply(
+            $"{request.PathBase}{request.Path}",
+            request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty,
+            name => NginxVariables.Of(context, name));
+        return ForwardedHeadersTransformer.For(route.Options.UpstreamVhost, rewritten, route.Options.ConnectTimeout, statusRetry);
+    }
+
+    /// <summary>
+    /// Whether the request's body is within the Ingress's limit (<c>proxy-body-size</c>, else the listener's):
+    /// a declared length over it is refused at once, as nginx does; a chunked body is cut when it passes it.
+    /// </summary>
+    private bool AdmitsBodySize(HttpContext context, RouteEntry route)
+    {
+        var limit = route.Options.MaxBodySize ?? _maxBodySize;
+        if (limit > 0 && context.Request.ContentLength > limit)
+        {
+            return false;
+        }
+
+        // The listener's limit is Kestrel's own (MaxRequestBodySize); an Ingress's replaces it for its requests.
+        if (route.Options.MaxBodySize is { } own
+            && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = own == 0 ? null : own;
+        }
+
+        return true;
     }
 
     /// <summary>The client went away or sent a broken request body: not worth more than a debug line.</summary>
@@ -296,6 +411,18 @@ internal sealed partial class ProxyHandler
         context.Response.Headers.Location = location;
     }
 
+    /// <summary>
+    /// ingress-nginx's <c>from-to-www-redirect</c> Location: the same scheme, the other host, the request URI without
+    /// a final <c>/</c>. The port is the one the client named in its Host header (ingress-nginx writes the port it
+    /// listens on, which behind a load balancer is not the client's).
+    /// </summary>
+    private static string WwwRedirectLocation(HttpRequest request, string host)
+    {
+        var uri = NginxVariables.RequestUri(request.HttpContext);
+        var port = request.Host.Port is { } p ? $":{p.ToString(CultureInfo.InvariantCulture)}" : string.Empty;
+        return string.Concat(request.Scheme, "://", host, port, uri.EndsWith('/') ? uri[..^1] : uri);
+    }
+
     private void RedirectToHttps(HttpContext context)
     {
         var request = context.Request;
@@ -345,6 +472,9 @@ internal sealed partial class ProxyHandler
     {
         [LoggerMessage(EventIds.ProxyHandlerForwardFailed, LogLevel.Information, "Forwarding to backend {Backend} at {Destination} failed: {Error}: {Reason}")]
         public static partial void ForwardFailed(ILogger logger, string backend, string destination, ForwarderError error, string reason);
+
+        [LoggerMessage(EventIds.ProxyHandlerRetrying, LogLevel.Information, "Forwarding to backend {Backend} at {Destination} failed ({Reason}); trying another destination")]
+        public static partial void Retrying(ILogger logger, string backend, string destination, string reason);
 
         [LoggerMessage(EventIds.ProxyHandlerClientAborted, LogLevel.Debug, "Request to backend {Backend} at {Destination} ended by the client: {Error}: {Reason}")]
         public static partial void ClientAborted(ILogger logger, string backend, string destination, ForwarderError error, string reason);

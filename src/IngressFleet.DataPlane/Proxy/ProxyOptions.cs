@@ -31,17 +31,43 @@ public sealed class ProxyOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long connecting to a backend may take. Default 5 s.</summary>
+    /// <summary>How long connecting to a backend may take, unless its Ingress says (<c>proxy-connect-timeout</c>). Default 5 s, as ingress-nginx.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan UpstreamConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a forwarded request may go without any data moving before it is cancelled. Default 100 s.</summary>
+    /// <summary>
+    /// How long a forwarded request (a WebSocket or gRPC stream too) may go without any data moving before it is
+    /// cancelled, unless its Ingress says (<c>proxy-read-timeout</c>, <c>proxy-send-timeout</c>). Default 60 s, as ingress-nginx.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
-    public TimeSpan UpstreamActivityTimeout { get; set; } = TimeSpan.FromSeconds(100);
+    public TimeSpan UpstreamActivityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The largest request body, in bytes, unless its Ingress says (<c>proxy-body-size</c>); larger gets 413. 0 for no
+    /// limit. Default 1048576 (1 MiB), as ingress-nginx's <c>proxy-body-size: 1m</c>, so Ingresses that relied on that
+    /// limit keep it.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MaxRequestBodySize { get; set; } = 1024 * 1024;
+
+    /// <summary>The longest connect timeout an Ingress may ask for.</summary>
+    internal static TimeSpan MaxConnectTimeout { get; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How long an idle pooled connection to a backend is kept. Default 60 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan UpstreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The <c>Strict-Transport-Security</c> value of HTTPS responses for Ingresses that do not set their own
+    /// (<c>ingressfleet.io/hsts</c>); <c>off</c> sends none. Default <c>max-age=31536000; includeSubDomains</c>, as ingress-nginx.
+    /// </summary>
+    public string Hsts { get; set; } = DefaultHsts;
+
+    /// <summary>The header value to send, or null for none.</summary>
+    internal string? HstsValue => Core.Translation.Annotations.AnnotationValues.Hsts.Parse(Hsts).Value is { Length: > 0 } value ? value : null;
+
+    /// <summary>ingress-nginx's default: <c>hsts-max-age</c> 31536000, <c>hsts-include-subdomains</c> true, <c>hsts-preload</c> false.</summary>
+    public const string DefaultHsts = "max-age=31536000; includeSubDomains";
 
     /// <summary>How long the first requests of a new rate limit wait for this silo's first share of it. Default 2 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
@@ -52,6 +78,11 @@ public sealed class ProxyOptions : IValidatableObject
         if (!IPAddress.TryParse(ListenAddress, out _))
         {
             yield return new ValidationResult($"ListenAddress \"{ListenAddress}\" is not an IP address", [nameof(ListenAddress)]);
+        }
+
+        if (!Core.Translation.Annotations.AnnotationValues.Hsts.Parse(Hsts ?? string.Empty).Ok)
+        {
+            yield return new ValidationResult($"Hsts \"{Hsts}\" {Core.Translation.Annotations.AnnotationValues.Hsts.Expected}", [nameof(Hsts)]);
         }
     }
 }

@@ -31,6 +31,7 @@ internal sealed partial class AccessLog : BackgroundService
     private static readonly JsonEncodedText UpstreamErrorName = JsonEncodedText.Encode("upstream_error");
     private static readonly JsonEncodedText TraceIdName = JsonEncodedText.Encode("trace_id");
     private static readonly JsonEncodedText UserAgentName = JsonEncodedText.Encode("user_agent");
+    private static readonly JsonEncodedText RequestIdName = JsonEncodedText.Encode("request_id");
 
     private readonly Channel<AccessLogEntry> _entries;
     private readonly string _target;
@@ -135,6 +136,7 @@ internal sealed partial class AccessLog : BackgroundService
         }
 
         WriteOptional(json, UserAgentName, e.UserAgent);
+        WriteOptional(json, RequestIdName, e.RequestId);
         json.WriteEndObject();
     }
 

@@ -4,7 +4,7 @@ using System.Threading.Channels;
 
 namespace IngressFleet.DataPlane.Telemetry;
 
-/// <summary>One proxied request, as the access log records it. Headers other than Host and User-Agent, and the query string, are never kept.</summary>
+/// <summary>One proxied request, as the access log records it. Headers other than Host, User-Agent and X-Request-ID, and the query string, are never kept.</summary>
 internal readonly record struct AccessLogEntry(
     DateTimeOffset Time,
     IPAddress? Client,
@@ -20,4 +20,5 @@ internal readonly record struct AccessLogEntry(
     string? Upstream,
     string? UpstreamError,
     ActivityTraceId TraceId,
-    string? UserAgent);
+    string? UserAgent,
+    string? RequestId);

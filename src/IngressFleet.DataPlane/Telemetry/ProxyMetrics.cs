@@ -22,6 +22,7 @@ internal sealed class ProxyMetrics
     private readonly Histogram<double> _duration;
     private readonly UpDownCounter<long> _inFlight;
     private readonly Counter<long> _upstreamErrors;
+    private readonly Counter<long> _retries;
 
     public ProxyMetrics(IMeterFactory meters, ConfigInForce inForce, AccessLog accessLog, AdmissionControl limits, TimeProvider time)
     {
@@ -33,6 +34,7 @@ internal sealed class ProxyMetrics
             "Time from a proxied request's arrival to its response's end, by method, status code, route (source Ingress) and backend.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _inFlight = _meter.CreateUpDownCounter<long>("ingressfleet.backend.active_requests", "{request}", "Requests being forwarded, by backend.");
+        _retries = _meter.CreateCounter<long>("ingressfleet.backend.retries", "{attempt}", "Failed attempts tried again on another destination, by backend and reason (error, timeout, http_502...).");
         _upstreamErrors = _meter.CreateCounter<long>("ingressfleet.backend.upstream_errors", "{error}", "Forwarding failures by backend and error.type (connect, timeout, reset...).");
         _meter.CreateObservableGauge("ingressfleet.config.version", () => inForce.Current.Version, "{version}", "The config version this silo serves.");
         _meter.CreateObservableGauge("ingressfleet.config.rejected_objects", () => inForce.Current.Config.Problems.Values.Count(p => p.IsRejected), "{object}", "Inputs rejected with a reason (files, objects).");
@@ -99,6 +101,14 @@ internal sealed class ProxyMetrics
         if (upstreamError is not null && _upstreamErrors.Enabled)
         {
             _upstreamErrors.Add(1, new(FleetTelemetry.BackendTag, backend), new("error.type", upstreamError));
+        }
+    }
+
+    public void Retried(string backend, string reason)
+    {
+        if (_retries.Enabled)
+        {
+            _retries.Add(1, new(FleetTelemetry.BackendTag, backend), new("reason", reason));
         }
     }
 

@@ -29,6 +29,9 @@ internal sealed class RequestTelemetry(ProxyMetrics metrics, AccessLog accessLog
 
     public void ForwardStarted(RouteEntry route) => metrics.ForwardStarted(route.BackendKey);
 
+    /// <summary>A failed attempt that is tried again on another destination (nginx's condition name as the reason).</summary>
+    public void Retried(RouteEntry route, string reason) => metrics.Retried(route.BackendKey, reason);
+
     public void Completed(HttpContext context, long started, RouteEntry? route, string? destination, ForwarderError error, CountingStream? body)
     {
         var request = context.Request;
@@ -46,6 +49,7 @@ internal sealed class RequestTelemetry(ProxyMetrics metrics, AccessLog accessLog
         if (activity is { IsAllDataRequested: true })
         {
             Tag(activity, request, method, status, route, destination, upstreamError);
+            activity.SetTag("ingressfleet.request_id", Proxy.RequestId.Of(context));
         }
 
         if (body is not null)
@@ -65,7 +69,8 @@ internal sealed class RequestTelemetry(ProxyMetrics metrics, AccessLog accessLog
                 destination,
                 upstreamError,
                 activity?.TraceId ?? default,
-                request.Headers.UserAgent.Count == 0 ? null : request.Headers.UserAgent.ToString()));
+                request.Headers.UserAgent.Count == 0 ? null : request.Headers.UserAgent.ToString(),
+                Proxy.RequestId.Of(context)));
         }
     }
 

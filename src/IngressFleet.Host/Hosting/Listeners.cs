@@ -16,6 +16,9 @@ internal static class Listeners
         var clients = settings.Get<ClientAccessOptions>();
         kestrel.AddServerHeader = false;
 
+        // The proxy's default body limit (an Ingress's proxy-body-size overrides it per request); the admin API's too.
+        kestrel.Limits.MaxRequestBodySize = proxy.MaxRequestBodySize == 0 ? null : proxy.MaxRequestBodySize;
+
         // PROXY protocol comes first on the wire, before TLS: its middleware runs ahead of UseHttps.
         void ProxyProtocol(ListenOptions listen)
         {

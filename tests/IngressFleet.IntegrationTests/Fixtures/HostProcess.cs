@@ -62,19 +62,51 @@ public sealed class HostProcess : IAsyncDisposable
     public static HostProcess Start(SiloPorts ports, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         new(ChildProcess.Start(Path.Combine(AppContext.BaseDirectory, "IngressFleet.Host"), [.. args, .. ports.Args], environment: environment), ports, args);
 
-    public async Task WaitReadyAsync(TimeSpan timeout) =>
-        await Eventually.HoldsAsync(
-            async () =>
-            {
-                if (_process.HasExited)
+    /// <summary>
+    /// Waits until the host says it is ready. When it does not, the failure carries what the host said about its
+    /// readiness and the end of its log, so a start-up that failed on a loaded machine can be diagnosed from CI output.
+    /// </summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Eventually.HoldsAsync(
+                async () =>
                 {
-                    Assert.Fail($"the host exited with code {_process.ExitCode}:\n{_process.ReadLog()}");
-                }
+                    if (_process.HasExited)
+                    {
+                        Assert.Fail($"the host exited with code {_process.ExitCode}:\n{_process.ReadLog()}");
+                    }
 
-                return await IsReadyAsync();
-            },
-            timeout,
-            $"host on admin port {Ports.Admin} ready");
+                    return await IsReadyAsync();
+                },
+                timeout,
+                $"host on admin port {Ports.Admin} ready");
+        }
+        catch (Xunit.Sdk.FailException e) when (!_process.HasExited)
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"{e.Message}\nreadiness: {await ReadinessDetailAsync()}\nlog (last {LogLinesOnFailure} lines):\n{LastLines(_process.ReadLog(), LogLinesOnFailure)}");
+        }
+    }
+
+    private const int LogLinesOnFailure = 40;
+
+    private async Task<string> ReadinessDetailAsync()
+    {
+        try
+        {
+            using var response = await Admin.GetAsync("/healthz/ready");
+            return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return $"no answer ({e.GetType().Name}: {e.Message})";
+        }
+    }
+
+    private static string LastLines(string text, int count) =>
+        string.Join('\n', text.Split('\n').TakeLast(count));
 
     public async Task<bool> IsReadyAsync()
     {

@@ -83,7 +83,7 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
                 Objects.Ingress("snippet").Rule("snippet.test", "/", "Prefix", "guarded", "http")
                     .Annotate("nginx.ingress.kubernetes.io/configuration-snippet", "return 200;").Build(),
                 Objects.Ingress("loose").Rule("loose.test", "/", "Prefix", "guarded", "http")
-                    .Annotate("nginx.ingress.kubernetes.io/proxy-body-size", "8m").Build(),
+                    .Annotate("nginx.ingress.kubernetes.io/proxy-buffer-size", "8k").Build(),
                 .. ObjectsForBackends.ServiceFor("guarded", fixture.One),
             ]);
 
@@ -102,7 +102,7 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
         Assert.Contains("auth-tls-match-cn", problems.rejected["authed"], StringComparison.Ordinal);
         Assert.Contains("snippets are never executed", problems.rejected["snippet"], StringComparison.Ordinal);
         var warning = problems.page.GetProperty("warnings").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "loose");
-        Assert.Contains("proxy-body-size", warning.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("proxy-buffer-size", warning.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
         foreach (var host in new[] { "guarded.test", "authed.test", "snippet.test" })
         {
             Assert.Equal("404", await _host.WhoAnswersAsync(host, "/"));

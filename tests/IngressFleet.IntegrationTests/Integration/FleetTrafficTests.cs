@@ -16,6 +16,7 @@ public sealed class FleetTrafficFixture : IAsyncLifetime
 {
     public const int MaxConnections = 20;
     public const double RateLimit = 40;
+    public const int CanaryWeight = 20;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("ingressfleet-traffic-").FullName;
 
@@ -26,6 +27,11 @@ public sealed class FleetTrafficFixture : IAsyncLifetime
     public SlowBackend Slow { get; private set; } = null!;
 
     public EchoBackend Rated { get; private set; } = null!;
+
+    /// <summary>The main backend and the canary of a 20% canary Ingress.</summary>
+    public EchoBackend Stable { get; private set; } = null!;
+
+    public EchoBackend Canary { get; private set; } = null!;
 
     /// <summary>The silos still running (a test may kill one).</summary>
     public List<HostProcess> Silos { get; } = [];
@@ -40,6 +46,8 @@ public sealed class FleetTrafficFixture : IAsyncLifetime
 
         Slow = await SlowBackend.StartAsync(TimeSpan.FromMilliseconds(400));
         Rated = await EchoBackend.StartAsync("rated");
+        Stable = await EchoBackend.StartAsync("stable");
+        Canary = await EchoBackend.StartAsync("canary");
         var objects = new List<object>
         {
             Objects.Ingress("pool").Rule("pool.test", "/", "Prefix", "pool", "http").Build(),
@@ -58,22 +66,43 @@ public sealed class FleetTrafficFixture : IAsyncLifetime
         };
         objects.AddRange(ObjectsForBackends.ServiceFor("pool", [.. Pool]));
         objects.AddRange(ObjectsForBackends.ServiceFor("rated", Rated));
+        objects.Add(Objects.Ingress("split").Rule("split.test", "/", "Prefix", "stable", "http").Build());
+        objects.Add(Objects.Ingress("split-canary").Rule("split.test", "/", "Prefix", "canary", "http")
+            .Annotate("nginx.ingress.kubernetes.io/canary", "true")
+            .Annotate("nginx.ingress.kubernetes.io/canary-weight", CanaryWeight.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Annotate("nginx.ingress.kubernetes.io/canary-by-header", "X-Canary")
+            .Build());
+        objects.AddRange(ObjectsForBackends.ServiceFor("stable", Stable));
+        objects.AddRange(ObjectsForBackends.ServiceFor("canary", Canary));
         File.WriteAllText(Path.Combine(_folder, "traffic.yaml"), KubernetesYaml.SerializeAll(objects));
 
         for (var i = 1; i <= 3; i++)
         {
-            Silos.Add(HostProcess.Start(
-                SiloPorts.Free(),
-                "--cluster", "redis",
-                "--redis", Redis.Endpoint,
-                "--name", $"silo-{i}",
-                "--manifests", _folder,
-                "--access-log", "off",
-                "--Logging:LogLevel:Default=Warning"));
+            Silos.Add(StartSilo($"silo-{i}"));
         }
 
         await Task.WhenAll(Silos.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
     }
+
+    /// <summary>Three silos again, after a test killed one: a new silo joins, ready.</summary>
+    public async Task EnsureThreeSilosAsync()
+    {
+        while (Silos.Count < 3)
+        {
+            var silo = StartSilo($"silo-{Silos.Count + 10}");
+            Silos.Add(silo);
+            await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        }
+    }
+
+    private HostProcess StartSilo(string name) => HostProcess.Start(
+        SiloPorts.Free(),
+        "--cluster", "redis",
+        "--redis", Redis.Endpoint,
+        "--name", name,
+        "--manifests", _folder,
+        "--access-log", "off",
+        "--Logging:LogLevel:Default=Warning");
 
     public async Task DisposeAsync()
     {
@@ -90,6 +119,8 @@ public sealed class FleetTrafficFixture : IAsyncLifetime
 
         await Slow.DisposeAsync();
         await Rated.DisposeAsync();
+        await Stable.DisposeAsync();
+        await Canary.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 }
@@ -153,6 +184,74 @@ public sealed class FleetTrafficTests(FleetTrafficFixture fixture, ITestOutputHe
         Assert.Contains("failed", entry.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("silo-", entry.GetProperty("decidedBy").GetString());
     }
+
+    [Fact]
+    public async Task Canary_SplitsClientsFleetWide_AndEachClientKeepsItsSide_OnEverySilo()
+    {
+        // 150 clients, each from its own loopback address, each asking every silo: the share of clients on the
+        // canary is the weight's within a few points, and no client sees two versions.
+        const int clients = 150;
+        await fixture.EnsureThreeSilosAsync();
+        var silos = fixture.Silos.ToList();
+        var onCanary = 0;
+        for (var c = 0; c < clients; c++)
+        {
+            var address = System.Net.IPAddress.Parse($"127.1.{c / 200}.{(c % 200) + 1}");
+            using var client = ClientFrom(address);
+            var sides = new HashSet<string>();
+            foreach (var silo in silos)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{silo.Ports.Http}/");
+                request.Headers.Host = "split.test";
+                using var response = await client.SendAsync(request);
+                sides.Add(response.Headers.GetValues("X-Echo-Backend").Single());
+            }
+
+            Assert.True(sides.Count == 1, $"client {address} saw {string.Join(" and ", sides)}");
+            onCanary += sides.Single() == "canary" ? 1 : 0;
+        }
+
+        var share = onCanary * 100.0 / clients;
+        output.WriteLine($"canary: {onCanary} of {clients} clients ({share:0.#}%, weight {FleetTrafficFixture.CanaryWeight}%) through {silos.Count} silos, each client on one side on every silo");
+        Assert.InRange(share, FleetTrafficFixture.CanaryWeight - 8, FleetTrafficFixture.CanaryWeight + 8);
+
+        // The header overrides the weight on every silo.
+        foreach (var silo in silos)
+        {
+            foreach (var (value, expected) in new[] { ("always", "canary"), ("never", "stable") })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+                request.Headers.Host = "split.test";
+                request.Headers.Add("X-Canary", value);
+                using var response = await silo.Proxy.SendAsync(request);
+                Assert.Equal(expected, response.Headers.GetValues("X-Echo-Backend").Single());
+            }
+        }
+    }
+
+    /// <summary>A client whose connections come from <paramref name="local"/> (any 127.x address is this machine's).</summary>
+    private static HttpClient ClientFrom(System.Net.IPAddress local) => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            try
+            {
+                socket.Bind(new System.Net.IPEndPoint(local, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(10),
+    };
 
     [Fact]
     public async Task AffinityCookie_IsHonouredByEverySilo()

@@ -127,6 +127,10 @@ public sealed class TlsTests(TlsHostFixture fixture, ITestOutputHelper output) :
         Assert.Equal($"exact.tls.test:{_host.HttpsPort}", echo.GetProperty("headers").GetProperty("Host").GetString());
         Assert.Equal("max-age=600", response.Headers.GetValues("Strict-Transport-Security").Single());
 
+        // An Ingress without its own value gets ingress-nginx's default, whatever the backend sent.
+        using var defaulted = await client.GetAsync(HttpsUri("other.tls.test", "/"));
+        Assert.Equal("max-age=31536000; includeSubDomains", defaulted.Headers.GetValues("Strict-Transport-Security").Single());
+
         // Without SNI the Host header still picks the route: SNI chooses the certificate only.
         using var noSni = new HttpRequestMessage(HttpMethod.Get, $"https://127.0.0.1:{_host.HttpsPort}/orders") { Version = HttpVersion.Version20 };
         noSni.Headers.Host = "exact.tls.test";

@@ -30,10 +30,10 @@ public static partial class AnnotationValues
             _ => (false, false),
         });
 
-    /// <summary>A Strict-Transport-Security value as RFC 6797 defines it: max-age, then includeSubDomains and preload.</summary>
+    /// <summary>A Strict-Transport-Security value as RFC 6797 defines it: max-age, then includeSubDomains and preload; <c>off</c> (empty out) for none.</summary>
     public static ValueParser<string> Hsts { get; } = new(
-        "must be a Strict-Transport-Security value such as \"max-age=31536000; includeSubDomains\" (max-age of at most 10 digits, then includeSubDomains and/or preload)",
-        v => HstsValue().IsMatch(v) ? (true, v) : (false, string.Empty));
+        "must be \"off\" or a Strict-Transport-Security value such as \"max-age=31536000; includeSubDomains\" (max-age of at most 10 digits, then includeSubDomains and/or preload)",
+        v => v == "off" ? (true, string.Empty) : HstsValue().IsMatch(v) ? (true, v) : (false, string.Empty));
 
     /// <summary>A duration: <c>500ms</c>, <c>5s</c>, <c>1.5m</c>, <c>1h</c>, or a number of seconds, within [<paramref name="minimum"/>, <paramref name="maximum"/>].</summary>
     public static ValueParser<TimeSpan> Duration(TimeSpan minimum, TimeSpan maximum) => new(
@@ -56,6 +56,76 @@ public static partial class AnnotationValues
             };
             return ticks >= minimum.Ticks && ticks <= maximum.Ticks ? (true, TimeSpan.FromTicks((long)ticks)) : (false, TimeSpan.Zero);
         });
+
+    /// <summary>An nginx size: a number of bytes, or with <c>k</c>, <c>m</c> or <c>g</c> (either case, powers of 1024), at most 1 TiB; <c>0</c> as given.</summary>
+    public static ValueParser<long> Size { get; } = new(
+        "must be a size such as \"8m\", \"512k\", \"1g\" or a number of bytes, at most 1 TiB (0 for no limit)",
+        v =>
+        {
+            var match = SizeValue().Match(v);
+            if (!match.Success)
+            {
+                return (false, 0);
+            }
+
+            var amount = long.Parse(match.Groups["amount"].Value, NumberStyles.None, CultureInfo.InvariantCulture);
+            var bytes = amount * match.Groups["unit"].Value.ToUpperInvariant() switch
+            {
+                "K" => 1024L,
+                "M" => 1024L * 1024,
+                "G" => 1024L * 1024 * 1024,
+                _ => 1L,
+            };
+            return bytes <= 1L << 40 ? (true, bytes) : (false, 0);
+        });
+
+    /// <summary>
+    /// nginx's <c>proxy_next_upstream</c> conditions, space-separated: <c>error</c>, <c>timeout</c>, <c>invalid_header</c>,
+    /// <c>http_403</c>, <c>http_404</c>, <c>http_429</c>, <c>http_500</c>, <c>http_502</c>, <c>http_503</c>, <c>http_504</c>,
+    /// <c>non_idempotent</c>, or <c>off</c> alone. Out: the conditions, with the default tries and no time limit.
+    /// </summary>
+    public static ValueParser<NextUpstream> NextUpstreamConditions { get; } = new(
+        "must be \"off\" or space-separated conditions: error, timeout, invalid_header, http_403, http_404, http_429, http_500, http_502, http_503, http_504, non_idempotent",
+        v =>
+        {
+            var words = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words is ["off"])
+            {
+                return (true, NextUpstream.Default with { OnError = false, OnTimeout = false });
+            }
+
+            var result = NextUpstream.Default with { OnError = false, OnTimeout = false };
+            foreach (var word in words)
+            {
+                var status = word.StartsWith("http_", StringComparison.Ordinal) && int.TryParse(word.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var code)
+                    ? NextUpstream.StatusBit(code)
+                    : 0;
+                result = word switch
+                {
+                    "error" or "invalid_header" => result with { OnError = true },
+                    "timeout" => result with { OnTimeout = true },
+                    "non_idempotent" => result with { NonIdempotent = true },
+                    _ when status != 0 => result with { Statuses = result.Statuses | status },
+                    _ => null!,
+                };
+                if (result is null)
+                {
+                    return (false, NextUpstream.Default);
+                }
+            }
+
+            return (words.Length > 0, result);
+        });
+
+    /// <summary>A regular expression (.NET syntax, which takes PCRE's common one) of at most 1024 characters.</summary>
+    public static ValueParser<string> RegularExpression { get; } = new(
+        "must be a regular expression of at most 1024 characters",
+        v => v.Length <= 1024 && Routing.SafeRegex.Problem(v) is null ? (true, v) : (false, string.Empty));
+
+    /// <summary>A header value: at most 1024 printable ASCII characters.</summary>
+    public static ValueParser<string> HeaderValue { get; } = new(
+        "must be at most 1024 printable ASCII characters",
+        v => v.Length is > 0 and <= 1024 && v.All(c => c is >= ' ' and < '\x7f') ? (true, v) : (false, string.Empty));
 
     /// <summary>A whole number within [<paramref name="minimum"/>, <paramref name="maximum"/>].</summary>
     public static ValueParser<int> Count(int minimum, int maximum) => new(
@@ -103,6 +173,31 @@ public static partial class AnnotationValues
     public static ValueParser<string> Path { get; } = new(
         $"must be an absolute path of at most {MaxPathLength.ToString(CultureInfo.InvariantCulture)} characters, of RFC 3986 path characters",
         v => v.Length <= MaxPathLength && PathValue().IsMatch(v) ? (true, v) : (false, string.Empty));
+
+    /// <summary>
+    /// A rewrite target: a path of at most <see cref="MaxPathLength"/> printable characters, with regular-expression
+    /// groups (<c>$1</c>..<c>$9</c>) and the nginx variables of <see cref="UrlTemplate"/> (named groups are not read).
+    /// </summary>
+    public static ValueParser<string> RewriteTarget { get; } = new(
+        $"must be a path of at most {MaxPathLength.ToString(CultureInfo.InvariantCulture)} printable characters without spaces, such as \"/$2\"; groups $1..$9 and nginx variables allowed",
+        v => v.Length is > 0 and <= MaxPathLength && v.All(c => c is > ' ' and < '\x7f') && (v[0] == '/' || v[0] == '$')
+            && !Authentication.RequestVariables.Unknown(GroupReference().Replace(v, string.Empty)).Any() ? (true, v) : (false, string.Empty));
+
+    /// <summary>A Host header value: a DNS name (not a wildcard), optionally with a port.</summary>
+    public static ValueParser<string> HostHeader { get; } = new(
+        "must be a DNS name, optionally with a port, such as \"backend.internal\" or \"backend.internal:8080\"",
+        v => HostHeaderValue().IsMatch(v) && v.Length <= 253 + 6 ? (true, v.ToLowerInvariant()) : (false, string.Empty));
+
+    /// <summary>Host names, comma-separated: DNS names (no wildcards, no regular expressions); lower case, without duplicates, out.</summary>
+    public static ValueParser<string> HostNames { get; } = new(
+        "must be comma-separated DNS names such as \"www.example.com, example.org\" (at most 100; wildcards and regular expressions are not supported)",
+        v =>
+        {
+            var names = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return names.Length is > 0 and <= 100 && names.All(n => !n.Contains('*', StringComparison.Ordinal) && Translation.KubernetesNames.ValidateHost(n.ToLowerInvariant()) is null)
+                ? (true, string.Join(',', names.Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal)))
+                : (false, string.Empty);
+        });
 
     /// <summary>A Secret's name, or <c>namespace/name</c>: DNS-1123 names (a namespace a label, a name a subdomain).</summary>
     public static ValueParser<string> SecretName { get; } = new(
@@ -245,6 +340,9 @@ public static partial class AnnotationValues
     [GeneratedRegex("^[0-9]{1,10}$", RegexOptions.CultureInvariant)]
     private static partial Regex WholeNumber();
 
+    [GeneratedRegex("^(?<amount>[0-9]{1,13})(?<unit>[kKmMgG]?)$", RegexOptions.CultureInvariant)]
+    private static partial Regex SizeValue();
+
     [GeneratedRegex(@"^[0-9]{1,9}(?:\.[0-9]{1,9})?$", RegexOptions.CultureInvariant)]
     private static partial Regex DecimalNumber();
 
@@ -259,6 +357,12 @@ public static partial class AnnotationValues
 
     [GeneratedRegex(@"^(?:\*\.)?[A-Za-z0-9](?:[-A-Za-z0-9]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$", RegexOptions.CultureInvariant)]
     private static partial Regex DnsNameValue();
+
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[-A-Za-z0-9]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex HostHeaderValue();
+
+    [GeneratedRegex(@"\$[0-9]", RegexOptions.CultureInvariant)]
+    private static partial Regex GroupReference();
 
     [GeneratedRegex("^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?/)?[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex SecretNameValue();

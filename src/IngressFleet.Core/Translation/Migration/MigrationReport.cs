@@ -21,6 +21,11 @@ public static class MigrationReport
         ["limit-rps"] = "counted once for the whole fleet and all clients together; ingress-nginx counts per client address and per replica",
         ["limit-connections"] = "counted once for the whole fleet and all clients together; ingress-nginx counts per client address and per replica",
         ["proxy-ssl-server-name"] = "the SNI sent to backends is always the request's host; proxy-ssl-name sets only the name verified",
+        ["from-to-www-redirect"] = "the Location keeps the port the client named in its Host header; ingress-nginx 1.12 writes the port it listens on (http://host:80/...)",
+        ["proxy-read-timeout"] = "one idle timeout covers both directions: the larger of proxy-read-timeout and proxy-send-timeout",
+        ["proxy-send-timeout"] = "one idle timeout covers both directions: the larger of proxy-read-timeout and proxy-send-timeout",
+        ["proxy-next-upstream"] = "request bodies are streamed, not buffered: a request with a body is tried again only when its connection could not be opened (nothing was sent); ingress-nginx buffers bodies and sends them again",
+        ["client-body-buffer-size"] = "no effect: request bodies are streamed to the backend, never buffered",
         ["ssl-passthrough"] = "needs the silos' --ssl-passthrough (ingress-nginx: --enable-ssl-passthrough); without it, TLS requests for the host get 503",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
@@ -119,7 +124,8 @@ public static class MigrationReport
             : new AnnotationVerdict(key, shown, AnnotationStatus.NotSupported, "ignored");
     }
 
-    private static string Describe(AnnotationStatus status) => status switch
+    /// <summary>How a status reads in the report and the guide.</summary>
+    public static string Describe(AnnotationStatus status) => status switch
     {
         AnnotationStatus.CarriedOver => "carried over",
         AnnotationStatus.CarriedOverWithDifference => "carried over, with a difference",
@@ -128,5 +134,6 @@ public static class MigrationReport
         _ => "invalid (not served)",
     };
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    /// <summary>Text for a markdown table cell.</summary>
+    public static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

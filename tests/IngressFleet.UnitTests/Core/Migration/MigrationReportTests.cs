@@ -36,7 +36,9 @@ public sealed class MigrationReportTests
         Assert.False(report["plain"].Differs);
         Assert.All(report["basic-auth"].Annotations, a => Assert.Equal(AnnotationStatus.CarriedOver, a.Status));
         Assert.True(report["basic-auth"].Served);
-        Assert.Equal(AnnotationStatus.NotSupported, Status(report["rewrite"], "rewrite-target"));
+        Assert.Equal(AnnotationStatus.CarriedOver, Status(report["rewrite"], "rewrite-target"));
+        Assert.All(report["legacy-api"].Annotations, a => Assert.Equal(AnnotationStatus.CarriedOver, a.Status));
+        Assert.Equal(AnnotationStatus.CarriedOverWithDifference, Status(report["aliases"], "from-to-www-redirect"));
         Assert.Equal(AnnotationStatus.CarriedOverWithDifference, Status(report["rate-limit"], "limit-rps"));
         Assert.Equal(AnnotationStatus.Refused, Status(report["snippet"], "configuration-snippet"));
         Assert.False(report["snippet"].Served);

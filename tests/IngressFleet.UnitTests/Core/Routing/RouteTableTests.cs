@@ -15,8 +15,8 @@ public sealed class RouteTableTests
 {
     private const string NotFound = "404";
 
-    private static readonly DateTime Older = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-    private static readonly DateTime Newer = new(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime Older = RouteTables.Older;
+    private static readonly DateTime Newer = RouteTables.Newer;
 
     private static readonly Dictionary<string, V1Ingress[]> Scenarios = new()
     {
@@ -46,6 +46,15 @@ public sealed class RouteTableTests
                 .Rule("a.com", "/x", "Exact", "a-x", 80)
                 .Rule(null, "/", "Prefix", "catch-all", 80)
                 .Default("default-backend", 80),
+        ],
+        ["default-scope"] =
+        [
+            Objects.Ingress("catch-all").Created(Older).Default("cluster-default", 80),
+            Objects.Ingress("team-b").Created(Newer).Rule("b.com", "/app", "Prefix", "b-app", 80),
+            Objects.Ingress("team-c").Created(Newer)
+                .Rule("c.com", "/x", "Prefix", "c-x", 80)
+                .Default("c-default", 80),
+            Objects.Ingress("team-c-more").Created(Newer.AddDays(1)).Rule("c.com", "/more", "Prefix", "c-more", 80),
         ],
         ["no-default"] =
         [
@@ -115,6 +124,14 @@ public sealed class RouteTableTests
         { "no-fall-through", "a.com", "/y", "default-backend" },
         { "no-fall-through", "a.com", "/x/", "default-backend" },
         { "no-fall-through", "b.com", "/y", "catch-all" },
+
+        // Another team's catch-all never answers a host that a rule names: that host's own default backend does, or 404.
+        { "default-scope", "b.com", "/app", "b-app" },
+        { "default-scope", "b.com", "/other", NotFound },
+        { "default-scope", "c.com", "/other", "c-default" },
+        { "default-scope", "c.com", "/more/1", "c-more" },
+        { "default-scope", "unknown.com", "/other", "cluster-default" },
+        { "default-scope", "", "/", "cluster-default" },
         { "no-default", "a.com", "/app/1", "app" },
         { "no-default", "a.com", "/other", NotFound },
         { "no-default", "b.com", "/app", NotFound },
@@ -234,9 +251,12 @@ public sealed class RouteTableTests
             Assert.Equal(full.Entries.AsEnumerable(), table.Entries.AsEnumerable());
             Assert.Equal(full.Conflicts.AsEnumerable(), table.Conflicts.AsEnumerable());
             Assert.Equal(full.DefaultBackend, table.DefaultBackend);
-            foreach (var probe in new[] { "a.com", "B.com", "y.w.com", "x.w.com", "other.org" })
+            foreach (var probe in new[] { "a.com", "B.com", "y.w.com", "x.w.com", "other.org", "alias.com", "www.a.com", "www.b.com" })
             {
-                Assert.Equal(full.Match(probe, "/a/b/c"), table.Match(probe, "/a/b/c"));
+                foreach (var path in new[] { "/a/b/c", "/A/b", "/cd", "/" })
+                {
+                    Assert.Equal(full.Match(probe, path), table.Match(probe, path));
+                }
             }
         }
     }
@@ -251,9 +271,14 @@ public sealed class RouteTableTests
                 new BackendRef("default", $"s{random.Next(3)}", 80, null)))
             .ToImmutableArray();
         var fallback = random.Next(3) == 0 ? new BackendRef("default", "fallback", 80, null) : null;
-        return new IngressRoutes("default", name, DateTimeOffset.UnixEpoch.AddDays(random.Next(3)), rules, fallback);
+        var options = IngressOptions.Default with
+        {
+            UseRegex = random.Next(5) == 0,
+            ServerAlias = random.Next(5) == 0 ? "alias.com" : null,
+            FromToWwwRedirect = random.Next(5) == 0,
+        };
+        return new IngressRoutes("default", name, DateTimeOffset.UnixEpoch.AddDays(random.Next(3)), rules, fallback) { Options = options };
     }
 
-    private static RouteTable Build(IEnumerable<V1Ingress> ingresses) =>
-        RouteTableBuilder.Build(ingresses.Select(i => IngressTranslator.Translate(i).Value ?? throw new InvalidOperationException(string.Join("; ", IngressTranslator.Translate(i).Errors))));
+    private static RouteTable Build(IEnumerable<V1Ingress> ingresses) => RouteTables.Build(ingresses);
 }

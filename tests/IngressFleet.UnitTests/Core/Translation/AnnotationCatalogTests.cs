@@ -26,7 +26,7 @@ public sealed class AnnotationCatalogTests
     }
 
     [Theory]
-    [InlineData("nginx.ingress.kubernetes.io/proxy-body-size", "8m")]
+    [InlineData("nginx.ingress.kubernetes.io/proxy-buffer-size", "8k")]
     [InlineData("nginx.ingress.kubernetes.io/enable-modsecurity", "false")]
     [InlineData("nginx.ingress.kubernetes.io/proxy-buffering", "on")]
     [InlineData("ingressfleet.io/typo-of-something", "1")]

@@ -1,0 +1,134 @@
+using System.Net;
+using IngressFleet.Host.Demo;
+using IngressFleet.Tests.Fixtures;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace IngressFleet.Tests.Migration;
+
+/// <summary>
+/// ingress-nginx's <c>proxy-next-upstream</c> on real sockets: a request that fails on one destination is answered
+/// by another, as ingress-nginx's default (<c>error timeout</c>, 3 tries) does; with <c>off</c> the failure reaches
+/// the client; a status is tried again only when the policy names it, and never for a request whose body was sent.
+/// </summary>
+public sealed class NextUpstreamFixture : IAsyncLifetime
+{
+    private const string Nginx = "nginx.ingress.kubernetes.io/";
+    private EchoBackend _echo = null!;
+    private WebApplication _unavailable = null!;
+    private StandaloneHost _host = null!;
+
+    public StandaloneHost Host => _host;
+
+    public async Task InitializeAsync()
+    {
+        _echo = await EchoBackend.StartAsync("echo");
+        _unavailable = LoopbackApp.Create();
+        _unavailable.Run(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        });
+        var unavailablePort = (await LoopbackApp.StartAsync(_unavailable)).Port;
+        var deadPort = FreePorts.Take(1)[0];
+        _host = await StandaloneHost.StartAsync();
+        _host.Write(
+            "next-upstream.yaml",
+            [
+                Ingress("default", "dead-a").Build(),
+                Ingress("off", "dead-b").Annotate(Nginx + "proxy-next-upstream", "off").Build(),
+                Ingress("statuses", "unavailable-a").Annotate(Nginx + "proxy-next-upstream", "error timeout http_503").Build(),
+                Ingress("errors-only", "unavailable-b").Build(),
+                .. Service("dead-a", deadPort),
+                .. Service("dead-b", deadPort),
+                .. Service("unavailable-a", unavailablePort),
+                .. Service("unavailable-b", unavailablePort),
+            ]);
+        await Eventually.HoldsAsync(async () => (await _host.GetAsync("errors-only.test", "/")).StatusCode != HttpStatusCode.NotFound, TimeSpan.FromSeconds(15), "the Ingresses served");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _echo.DisposeAsync();
+        await _unavailable.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Round robin, so the failing destination's turn comes every other request. Each Ingress has a Service of its
+    /// own: one test's failures (which passive health counts) never eject a destination another test needs.
+    /// </summary>
+    private static IngressBuilder Ingress(string name, string failing) =>
+        Objects.Ingress(name).Rule($"{name}.test", "/", "Prefix", failing, 80).Annotate("ingressfleet.io/load-balance", "round-robin");
+
+    /// <summary>A Service with two endpoints: the echo backend, and <paramref name="port"/>.</summary>
+    private object[] Service(string name, int port)
+    {
+        var working = Objects.Slice(name, "default", null, _echo.Port, ("127.0.0.1", true));
+        working.Metadata.Name = $"{name}-working";
+        var failing = Objects.Slice(name, "default", null, port, ("127.0.0.1", true));
+        failing.Metadata.Name = $"{name}-failing";
+        return [Objects.Service(name, "default", Objects.Port(80)), working, failing];
+    }
+}
+
+public sealed class NextUpstreamTests(NextUpstreamFixture fixture) : IClassFixture<NextUpstreamFixture>
+{
+    private const int Requests = 12;
+    private readonly StandaloneHost _host = fixture.Host;
+
+    [Fact]
+    public async Task ByDefault_ADestinationThatRefusesConnections_IsSkipped_ForEveryMethod()
+    {
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post })
+        {
+            var statuses = await SendManyAsync("default.test", method);
+
+            Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        }
+    }
+
+    [Fact]
+    public async Task Off_TheFailureReachesTheClient()
+    {
+        var statuses = await SendManyAsync("off.test", HttpMethod.Get);
+
+        Assert.Contains(HttpStatusCode.BadGateway, statuses);
+    }
+
+    [Fact]
+    public async Task AStatusNamedByThePolicy_IsTriedAgain_ButNotForARequestWithABody()
+    {
+        Assert.All(await SendManyAsync("statuses.test", HttpMethod.Get), s => Assert.Equal(HttpStatusCode.OK, s));
+
+        // The body was streamed to the first destination: it cannot be sent again, so its answer stands.
+        Assert.Contains(HttpStatusCode.ServiceUnavailable, await SendManyAsync("statuses.test", HttpMethod.Post));
+
+        // Not named: the 503 is the answer.
+        Assert.Contains(HttpStatusCode.ServiceUnavailable, await SendManyAsync("errors-only.test", HttpMethod.Get));
+    }
+
+    private async Task<List<HttpStatusCode>> SendManyAsync(string host, HttpMethod method)
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < Requests; i++)
+        {
+            statuses.Add(await SendAsync(host, method));
+        }
+
+        return statuses;
+    }
+
+    private async Task<HttpStatusCode> SendAsync(string host, HttpMethod method)
+    {
+        using var request = new HttpRequestMessage(method, "/x");
+        request.Headers.Host = host;
+        if (method == HttpMethod.Post)
+        {
+            request.Content = new StringContent("order=1");
+        }
+
+        using var response = await _host.Proxy.SendAsync(request);
+        return response.StatusCode;
+    }
+}
