@@ -74,7 +74,6 @@ for result in failed:
 for result in failed:
     print(f"failed: {result.get('testName')}")
 PY
-PY
 echo "chaos (short profile): budgets ${chaos}"
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

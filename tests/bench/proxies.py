@@ -9,6 +9,9 @@ concurrencies, rounds interleaved so each target runs once per round):
   yarp              bare YARP app, one route, LoadFromMemory                     (BenchApps)
   ingressfleet      IngressFleet standalone, one silo, one Ingress route, access log off (as nginx's here)
   ingressfleet-accesslog  the same with the default access log (JSON lines on stdout, into a file)
+  ingressfleet-regex      the same, its Ingress with use-regex (every path of the host a regular expression)
+  ingressfleet@REF        with --baseline REF: IngressFleet built from commit REF (a git worktree), same route,
+                          so a change's per-request cost is measured against its parent in one run
 then IngressFleet alone with 10, 1,000, 10,000 and 100,000 routes (wildcard and exact hosts, Exact and
 Prefix paths) under load spread over the whole table: throughput, p99, time from start to serving the
 table, and memory.
@@ -19,6 +22,7 @@ baseline is a second backend instance on core 1, so every target is "what core 1
 
   python3 tests/bench/proxies.py [--seconds 10] [--rounds 3] [--concurrency 32,256]
                                  [--scale 10,1000,10000,100000] [--targets ...] [--no-scale]
+                                 [--baseline REF]
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(__file__))
@@ -54,9 +58,9 @@ def fill(template, values):
     return text
 
 
-def start_ingressfleet(procs, workdir, folder, name, extra_args=("--access-log", "off")):
+def start_ingressfleet(procs, workdir, folder, name, extra_args=("--access-log", "off"), binary=HOST_BIN):
     ports = [free_port() for _ in range(4)]
-    proc = procs.start(name, [HOST_BIN, "--manifests", folder, "--listen-address", "127.0.0.1",
+    proc = procs.start(name, [binary, "--manifests", folder, "--listen-address", "127.0.0.1",
                               "--http-port", str(ports[0]), "--admin-port", str(ports[1]),
                               "--silo-port", str(ports[2]), "--gateway-port", str(ports[3]),
                               "--https-port", "0", "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning", *extra_args],
@@ -64,7 +68,29 @@ def start_ingressfleet(procs, workdir, folder, name, extra_args=("--access-log",
     return proc, ports[0]
 
 
-def start_targets(procs, workdir, upstream_port, wanted):
+def one_route(folder, upstream_port, annotations=""):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "route.yaml"), "w") as f:
+        f.write(
+            f"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: bench\n{annotations}spec:\n  rules:\n"
+            f"    - host: {HOST}\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n"
+            "            backend:\n              service:\n                name: bench\n                port:\n                  number: 80\n")
+    with open(os.path.join(folder, "service.yaml"), "w") as f:
+        f.write(manifests.service("bench", 80, upstream_port) + "\n")
+    return folder
+
+
+def build_baseline(workdir, ref):
+    """IngressFleet's Host as of commit ref, built in a git worktree; returns the binary."""
+    tree = os.path.join(workdir, "baseline")
+    subprocess.run(["git", "-C", REPO, "worktree", "add", "--detach", tree, ref], check=True, capture_output=True)
+    subprocess.run(["dotnet", "build", os.path.join(tree, "src/IngressFleet.Host"), "-c", "Release", "-nologo", "-clp:ErrorsOnly"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["dotnet", "build-server", "shutdown"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return os.path.join(tree, "src/IngressFleet.Host/bin/Release/net10.0/IngressFleet.Host")
+
+
+def start_targets(procs, workdir, upstream_port, wanted, baseline=None):
     targets = {}
     if "backend" in wanted:
         port = free_port()
@@ -85,23 +111,23 @@ def start_targets(procs, workdir, upstream_port, wanted):
     if "yarp" in wanted:
         port = free_port()
         targets["yarp"] = (port, procs.start("yarp", [BENCH_APPS_BIN, "yarp", str(port), f"http://127.0.0.1:{upstream_port}"], cpus=PROXY_CPU, env=DOTNET_ENV))
-    if "ingressfleet" in wanted or "ingressfleet-accesslog" in wanted:
-        folder = os.path.join(workdir, "one-route")
-        os.makedirs(folder, exist_ok=True)
-        with open(os.path.join(folder, "route.yaml"), "w") as f:
-            f.write(
-                "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: bench\nspec:\n  rules:\n"
-                f"    - host: {HOST}\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n"
-                "            backend:\n              service:\n                name: bench\n                port:\n                  number: 80\n")
-        with open(os.path.join(folder, "service.yaml"), "w") as f:
-            f.write(manifests.service("bench", 80, upstream_port) + "\n")
-        if "ingressfleet" in wanted:
-            proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet")
-            targets["ingressfleet"] = (port, proc)
-        if "ingressfleet-accesslog" in wanted:
-            # The default access log (JSON lines on stdout), here into the process's log file.
-            proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet-accesslog", extra_args=())
-            targets["ingressfleet-accesslog"] = (port, proc)
+    folder = one_route(os.path.join(workdir, "one-route"), upstream_port)
+    if baseline is not None:
+        ref, binary = baseline
+        proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet-baseline", binary=binary)
+        targets[f"ingressfleet@{ref}"] = (port, proc)
+    if "ingressfleet" in wanted:
+        proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet")
+        targets["ingressfleet"] = (port, proc)
+    if "ingressfleet-accesslog" in wanted:
+        # The default access log (JSON lines on stdout), here into the process's log file.
+        proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet-accesslog", extra_args=())
+        targets["ingressfleet-accesslog"] = (port, proc)
+    if "ingressfleet-regex" in wanted:
+        regex = one_route(os.path.join(workdir, "regex-route"), upstream_port,
+                          "  annotations:\n    nginx.ingress.kubernetes.io/use-regex: \"true\"\n")
+        proc, port = start_ingressfleet(procs, workdir, regex, "ingressfleet-regex")
+        targets["ingressfleet-regex"] = (port, proc)
     for name, (port, proc) in targets.items():
         wait_http(port, HOST, ok=lambda s: s == 200, proc=proc)
     return targets
@@ -133,8 +159,8 @@ def summarize(samples):
     }
 
 
-def compare(args, workdir, procs, upstream_port):
-    targets = start_targets(procs, workdir, upstream_port, args.targets.split(","))
+def compare(args, workdir, procs, upstream_port, baseline=None):
+    targets = start_targets(procs, workdir, upstream_port, args.targets.split(","), baseline)
     for name, (port, _) in targets.items():
         warm_up(name, port, os.path.join(HERE, "report.lua"))
     samples = {(t, c): [] for t in targets for c in args.concurrency}
@@ -221,6 +247,7 @@ def main():
     parser.add_argument("--scale", default="10,1000,10000,100000")
     parser.add_argument("--no-scale", action="store_true")
     parser.add_argument("--no-compare", action="store_true")
+    parser.add_argument("--baseline", metavar="REF", help="also run IngressFleet as of commit REF (built in a git worktree)")
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
     args.scale = [] if args.no_scale else [int(n) for n in args.scale.split(",")]
@@ -236,10 +263,14 @@ def main():
         upstream_port = free_port()
         upstream = procs.start("upstream", [BENCH_APPS_BIN, "backend", str(upstream_port)], cpus=UPSTREAM_CPU, env=DOTNET_ENV)
         wait_http(upstream_port, proc=upstream)
-        run["compare"] = [] if args.no_compare else compare(args, workdir, procs, upstream_port)
+        baseline = (args.baseline, build_baseline(workdir, args.baseline)) if args.baseline else None
+        run["baseline"] = args.baseline
+        run["compare"] = [] if args.no_compare else compare(args, workdir, procs, upstream_port, baseline)
         run["scale"] = scale(args, workdir, procs, upstream_port) if args.scale else []
     finally:
         procs.stop()
+        if args.baseline:
+            subprocess.run(["git", "-C", REPO, "worktree", "remove", "--force", os.path.join(workdir, "baseline")], check=False, capture_output=True)
 
     table = markdown(run)
     print(table)

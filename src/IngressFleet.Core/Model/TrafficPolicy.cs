@@ -8,4 +8,8 @@ namespace IngressFleet.Core.Model;
 public sealed record TrafficPolicy(LoadBalancingPolicy LoadBalancing, HashKey? HashBy, string? AffinityCookie)
 {
     public static TrafficPolicy Default { get; } = new(LoadBalancingPolicy.PowerOfTwoChoices, null, null);
+
+    /// <summary>The affinity cookie's attributes.</summary>
+    [Id(0)]
+    public AffinityCookieAttributes Cookie { get; init; } = AffinityCookieAttributes.Default;
 }

@@ -30,11 +30,13 @@ public static class IngressAnnotations
             ("GRPC", Model.BackendProtocol.Grpc),
             ("GRPCS", Model.BackendProtocol.Grpcs)));
 
+    /// <summary>ingress-nginx's <c>ewma</c> (least latency-weighted load) is served by power of two choices over requests in flight.</summary>
     public static Annotation<LoadBalancingPolicy> LoadBalance { get; } = new(
         Ours + "load-balance",
-        null,
+        Nginx + "load-balance",
         AnnotationValues.Choice(
             ("round-robin", LoadBalancingPolicy.RoundRobin),
+            ("ewma", LoadBalancingPolicy.PowerOfTwoChoices),
             ("round_robin", LoadBalancingPolicy.RoundRobin),
             ("least-requests", LoadBalancingPolicy.LeastRequests),
             ("least_request", LoadBalancingPolicy.LeastRequests),
@@ -45,10 +47,33 @@ public static class IngressAnnotations
 
     public static Annotation<HashKey> HashBy { get; } = new(Ours + "hash-by", null, AnnotationValues.HashBy);
 
+    public static Annotation<string> UpstreamHashBy { get; } = new(Ours + "upstream-hash-by", Nginx + "upstream-hash-by", AnnotationValues.VariablesKey);
+
     public static Annotation<bool> Affinity { get; } = new(Ours + "affinity", Nginx + "affinity", AnnotationValues.Choice(("cookie", true), ("none", false)));
 
     public static Annotation<string> AffinityCookieName { get; } = new(
         Ours + "affinity-cookie-name", Nginx + "session-cookie-name", AnnotationValues.Token("cookie name", AnnotationValues.MaxCookieNameLength));
+
+    public static Annotation<string> AffinityMode { get; } = new(Ours + "affinity-mode", Nginx + "affinity-mode", AnnotationValues.Choice(("balanced", "balanced"), ("persistent", "persistent")));
+
+    public static Annotation<string> SessionCookiePath { get; } = new(Ours + "session-cookie-path", Nginx + "session-cookie-path", AnnotationValues.Path);
+
+    public static Annotation<string> SessionCookieDomain { get; } = new(Ours + "session-cookie-domain", Nginx + "session-cookie-domain", AnnotationValues.CookieDomain);
+
+    public static Annotation<string> SessionCookieSameSite { get; } = new(
+        Ours + "session-cookie-samesite", Nginx + "session-cookie-samesite", AnnotationValues.Choice(("None", "None"), ("Lax", "Lax"), ("Strict", "Strict")));
+
+    public static Annotation<bool> SessionCookieSecure { get; } = new(Ours + "session-cookie-secure", Nginx + "session-cookie-secure", AnnotationValues.Flag);
+
+    public static Annotation<int> SessionCookieMaxAge { get; } = new(Ours + "session-cookie-max-age", Nginx + "session-cookie-max-age", AnnotationValues.Count(1, 315_360_000));
+
+    public static Annotation<int> SessionCookieExpires { get; } = new(Ours + "session-cookie-expires", Nginx + "session-cookie-expires", AnnotationValues.Count(1, 315_360_000));
+
+    public static Annotation<bool> SessionCookieChangeOnFailure { get; } = new(
+        Ours + "session-cookie-change-on-failure", Nginx + "session-cookie-change-on-failure", AnnotationValues.Flag);
+
+    public static Annotation<bool> SessionCookieConditionalSameSiteNone { get; } = new(
+        Ours + "session-cookie-conditional-samesite-none", Nginx + "session-cookie-conditional-samesite-none", AnnotationValues.Flag);
 
     public static Annotation<int> MaxConnections { get; } = new(Ours + "max-connections", Nginx + "limit-connections", AnnotationValues.Count(1, 1_000_000));
 
@@ -228,7 +253,9 @@ public static class IngressAnnotations
     /// <summary>Every annotation read here, in the order of the docs.</summary>
     public static ImmutableArray<IAnnotation> All { get; } =
     [
-        SslRedirect, Hsts, BackendProtocol, LoadBalance, HashBy, Affinity, AffinityCookieName, MaxConnections, MaxQueue, QueueTimeout,
+        SslRedirect, Hsts, BackendProtocol, LoadBalance, HashBy, UpstreamHashBy, Affinity, AffinityCookieName, AffinityMode,
+        SessionCookiePath, SessionCookieDomain, SessionCookieSameSite, SessionCookieSecure, SessionCookieMaxAge, SessionCookieExpires,
+        SessionCookieChangeOnFailure, SessionCookieConditionalSameSiteNone, MaxConnections, MaxQueue, QueueTimeout,
         LimitRps, LimitBurst, HealthCheckPath, HealthCheckInterval, HealthCheckTimeout, HealthyThreshold, UnhealthyThreshold, ServerErrorsAreFailures,
         AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm,
         EnableCors, CorsAllowOrigin, CorsAllowMethods, CorsAllowHeaders, CorsExposeHeaders, CorsAllowCredentials, CorsMaxAge,
@@ -479,12 +506,15 @@ public static class IngressAnnotations
     private static TrafficPolicy ReadTraffic(AnnotationReader reader)
     {
         var policy = reader.TryGet(LoadBalance, out var chosen) ? chosen : LoadBalancingPolicy.PowerOfTwoChoices;
-        HashKey? hashBy = reader.TryGet(HashBy, out var key) ? key : null;
+
+        // Ours wins when both are set; both are read, so a bad value is reported either way.
+        HashKey? nginxHash = reader.TryGet(UpstreamHashBy, out var variables) ? new HashKey(HashSource.Variables, variables) : null;
+        HashKey? hashBy = reader.TryGet(HashBy, out var key) ? key : nginxHash;
         if (hashBy is not null)
         {
             policy = LoadBalancingPolicy.ConsistentHash;
         }
-        else if (policy == LoadBalancingPolicy.ConsistentHash && !reader.Has(HashBy))
+        else if (policy == LoadBalancingPolicy.ConsistentHash && !reader.Has(HashBy) && !reader.Has(UpstreamHashBy))
         {
             reader.Reject(LoadBalance, $"\"consistent-hash\" needs {HashBy.Key}");
         }
@@ -492,10 +522,21 @@ public static class IngressAnnotations
         // Every value is read whether or not it takes effect, so a bad one is reported either way.
         var cookieName = reader.TryGet(AffinityCookieName, out var name) ? name : DefaultAffinityCookie;
         var cookie = reader.TryGet(Affinity, out var sticky) && sticky ? cookieName : null;
+        _ = reader.TryGet(AffinityMode, out _);
+        TimeSpan? maxAge = reader.TryGet(SessionCookieMaxAge, out var age) ? TimeSpan.FromSeconds(age) : null;
+        TimeSpan? expires = reader.TryGet(SessionCookieExpires, out var e) ? TimeSpan.FromSeconds(e) : null;
+        var attributes = new AffinityCookieAttributes(
+            reader.TryGet(SessionCookiePath, out var path) ? path : null,
+            reader.TryGet(SessionCookieDomain, out var domain) ? domain : null,
+            reader.TryGet(SessionCookieSameSite, out var sameSite) ? sameSite : null,
+            reader.TryGet(SessionCookieSecure, out var secure) && secure,
+            maxAge ?? expires,
+            reader.TryGet(SessionCookieChangeOnFailure, out var change) && change,
+            reader.TryGet(SessionCookieConditionalSameSiteNone, out var conditional) && conditional);
 
         return policy == LoadBalancingPolicy.PowerOfTwoChoices && hashBy is null && cookie is null
             ? TrafficPolicy.Default
-            : new TrafficPolicy(policy, hashBy, cookie);
+            : new TrafficPolicy(policy, hashBy, cookie) { Cookie = attributes == AffinityCookieAttributes.Default ? AffinityCookieAttributes.Default : attributes };
     }
 
     private static ConnectionLimit? ReadConnectionLimit(AnnotationReader reader)

@@ -199,7 +199,7 @@ internal sealed partial class ProxyHandler
 
         if (traffic.AffinityCookie is { } name && !sticky)
         {
-            context.Response.Cookies.Append(name, pool.AffinityId(index), new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps });
+            AffinityCookies.Set(context, route, name, pool.AffinityId(index));
         }
 
         if ((route.Options.Hsts ?? _defaultHsts) is { Length: > 0 } hsts && context.Request.IsHttps)
@@ -228,7 +228,10 @@ internal sealed partial class ProxyHandler
             var reason = statusRetry?.Status is { } status ? $"http_{status.ToString(CultureInfo.InvariantCulture)}"
                 : error == ForwarderError.None ? null
                 : (retry ??= new RetryBudget(policy, pool.Count, context, started)).Reason(error, context);
-            if (reason is null || context.Response.HasStarted || retry!.Next(pool, index) is not { } next)
+            // ingress-nginx's sticky balancer: a client whose cookie names a destination stays on it after a failure
+            // unless change-on-failure; a new session moves, and its cookie with it.
+            var movesClient = traffic.AffinityCookie is null || !sticky || traffic.Cookie.ChangeOnFailure;
+            if (reason is null || !movesClient || context.Response.HasStarted || retry!.Next(pool, index) is not { } next)
             {
                 return (destination, error);
             }
@@ -239,6 +242,10 @@ internal sealed partial class ProxyHandler
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Features.Set<IForwarderErrorFeature>(null);
             index = next;
+            if (traffic.AffinityCookie is { } sticksBy)
+            {
+                AffinityCookies.Set(context, route, sticksBy, pool.AffinityId(index));
+            }
         }
     }
 
@@ -371,6 +378,8 @@ internal sealed partial class ProxyHandler
                 return FleetHash.Of(values[0]);
             case HashSource.Cookie when context.Request.Cookies[key.Name!] is { } cookie:
                 return FleetHash.Of(cookie);
+            case HashSource.Variables:
+                return FleetHash.Of(Core.Authentication.RequestVariables.Expand(key.Name!, name => NginxVariables.Of(context, name)));
             case HashSource.ClientAddress when context.Connection.RemoteIpAddress is { } address:
                 Span<byte> bytes = stackalloc byte[16];
                 return address.TryWriteBytes(bytes, out var written) ? FleetHash.Of(bytes[..written]) : null;

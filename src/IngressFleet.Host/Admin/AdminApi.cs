@@ -186,7 +186,15 @@ internal static class AdminApi
         {
             var state = inForce.Current;
             var routes = state.Routes.Entries
-                .Select(e => new { host = e.Host ?? "*", path = e.Path, pathType = e.Match, backend = e.BackendKey, ingress = e.Ingress })
+                .Select(e => new
+                {
+                    host = e.Host ?? "*",
+                    path = e.Path,
+                    pathType = e.Match,
+                    backend = e.BackendKey,
+                    ingress = e.Ingress,
+                    canary = e.Canary is { } c ? new { backend = c.Entry.BackendKey, ingress = c.Entry.Ingress, header = c.Policy.Header, cookie = c.Policy.Cookie, weight = c.Policy.Weight, weightTotal = c.Policy.WeightTotal } : null,
+                })
                 .ToList();
             var defaultBackend = state.Routes.DefaultBackend is { } d ? new { backend = d.BackendKey, ingress = d.Ingress } : null;
             return Results.Json(new { version = state.Version, routes, defaultBackend }, Json);

@@ -38,6 +38,8 @@ public sealed class HostileIngressFuzzTests(ITestOutputHelper output) : IAsyncLi
         Directory.Delete(_folder, recursive: true);
     }
 
+    private const int KeysPerFile = 20;
+
     [Fact]
     public async Task HostileAnnotationValues_ThroughWriteEditDelete_NeverStopTheHostNorFreezeTheConfig()
     {
@@ -50,22 +52,29 @@ public sealed class HostileIngressFuzzTests(ITestOutputHelper output) : IAsyncLi
             var (name, valueOf) = steps[step];
             if (valueOf is null)
             {
-                File.Delete(Path.Combine(_folder, "fuzz.yaml"));
+                foreach (var file in Directory.EnumerateFiles(_folder, "fuzz-*.yaml"))
+                {
+                    File.Delete(file);
+                }
             }
             else
             {
-                var ingresses = new List<object>();
-                for (var i = 0; i < keys.Count; i++)
+                // A file per few keys: all of them in one would pass the manifest folder's file-size limit.
+                foreach (var chunk in Enumerable.Range(0, keys.Count).Chunk(KeysPerFile))
                 {
-                    for (var j = 0; j < values.Count; j++)
+                    var ingresses = new List<object>();
+                    foreach (var i in chunk)
                     {
-                        ingresses.Add(Objects.Ingress(FuzzName(i, j)).Rule(FuzzHost(i, j), "/", "Prefix", "echo", "http")
-                            .Annotate("ingressfleet.io/health-check-path", "/healthz")
-                            .Annotate(keys[i], values[valueOf(j)]).Build());
+                        for (var j = 0; j < values.Count; j++)
+                        {
+                            ingresses.Add(Objects.Ingress(FuzzName(i, j)).Rule(FuzzHost(i, j), "/", "Prefix", "echo", "http")
+                                .Annotate("ingressfleet.io/health-check-path", "/healthz")
+                                .Annotate(keys[i], values[valueOf(j)]).Build());
+                        }
                     }
-                }
 
-                Write("fuzz.yaml", [.. ingresses]);
+                    Write(string.Create(CultureInfo.InvariantCulture, $"fuzz-{chunk[0]}.yaml"), [.. ingresses]);
+                }
             }
 
             // A new valid Ingress after each step is served within the bound: the config did not freeze.
@@ -130,16 +139,24 @@ public sealed class HostileIngressFuzzTests(ITestOutputHelper output) : IAsyncLi
     {
         var values = HostileValues.Values;
 
-        // Wait until every hostile Ingress of this step is either listed as rejected or routed.
+        // Wait until every hostile Ingress of this step is either listed as rejected, routed, or listed as serving
+        // nothing with the reason (a canary that no main Ingress has a path for).
         var reasons = await Eventually.ValueAsync(
             async () =>
             {
                 var rejected = await RejectedAsync();
                 var routes = (await _host.AdminJsonAsync("/api/v1/routes")).GetProperty("routes").EnumerateArray()
                     .Select(r => r.GetProperty("host").GetString()!).ToHashSet(StringComparer.Ordinal);
-                var settled = Enumerable.Range(0, keys.Count).All(i => Enumerable.Range(0, values.Count).All(j =>
-                    rejected.TryGetValue(FuzzName(i, j), out var r) ? r.Contains(keys[i], StringComparison.Ordinal) : routes.Contains(FuzzHost(i, j))));
-                return settled ? rejected : null;
+                var servingNothing = (await _host.AdminJsonAsync("/api/v1/problems?limit=1000")).GetProperty("conflicts").EnumerateArray()
+                    .Where(c => c.GetProperty("winner").GetString()!.Length == 0)
+                    .Select(c => c.GetProperty("host").GetString()!).ToHashSet(StringComparer.Ordinal);
+                var unsettled = Enumerable.Range(0, keys.Count).SelectMany(i => Enumerable.Range(0, values.Count).Where(j =>
+                    !(rejected.TryGetValue(FuzzName(i, j), out var r) ? r.Contains(keys[i], StringComparison.Ordinal)
+                    : routes.Contains(FuzzHost(i, j)) || servingNothing.Contains(FuzzHost(i, j)))).Select(j => $"{keys[i]}={Shown(values[valueOf(j)])}")).ToList();
+
+                // The last error of the wait says which are not settled yet.
+                return unsettled.Count == 0 ? rejected : throw new InvalidOperationException(
+                    $"{unsettled.Count} not settled, such as {string.Join("; ", unsettled.Take(5))}; the host's last log lines:\n{string.Join('\n', _host.Process.ReadLog().Split('\n').TakeLast(8))}");
             },
             TimeSpan.FromSeconds(30),
             $"{step}: every hostile Ingress rejected or routed");

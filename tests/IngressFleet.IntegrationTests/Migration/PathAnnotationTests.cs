@@ -41,6 +41,10 @@ public sealed class PathAnnotationFixture : IAsyncLifetime
                     .Rule("site.test", "/", "Prefix", "echo", "http").Build(),
                 Objects.Ingress("scoped").Rule("scoped.test", "/app", "Prefix", "echo", "http").Build(),
                 Objects.Ingress("catch-all").Default("fallback", 80).Build(),
+                Objects.Ingress("sticky").Annotate(Nginx + "affinity", "cookie").Annotate(Nginx + "session-cookie-samesite", "Strict")
+                    .Annotate(Nginx + "session-cookie-max-age", "3600").Rule("sticky.test", "/app", "Prefix", "pair", 80).Build(),
+                Objects.Ingress("hashed").Annotate(Nginx + "upstream-hash-by", "$request_uri").Rule("hashed.test", "/", "Prefix", "pair", 80).Build(),
+                .. Pair(),
                 .. ObjectsForBackends.ServiceFor("echo", _echo),
                 .. ObjectsForBackends.ServiceFor("fallback", _fallback),
             ]);
@@ -52,6 +56,16 @@ public sealed class PathAnnotationFixture : IAsyncLifetime
         await _host.DisposeAsync();
         await _echo.DisposeAsync();
         await _fallback.DisposeAsync();
+    }
+
+    /// <summary>A Service whose two endpoints are the two echo backends.</summary>
+    private object[] Pair()
+    {
+        var first = Objects.Slice("pair", "default", null, _echo.Port, ("127.0.0.1", true));
+        first.Metadata.Name = "pair-echo";
+        var second = Objects.Slice("pair", "default", null, _fallback.Port, ("127.0.0.1", true));
+        second.Metadata.Name = "pair-fallback";
+        return [Objects.Service("pair", "default", Objects.Port(80)), first, second];
     }
 }
 
@@ -136,6 +150,41 @@ public sealed class PathAnnotationTests(PathAnnotationFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("scoped.test", "/other")).Status);
         var unknown = await GetAsync("unknown.test", "/other");
         Assert.Equal("fallback", unknown.Echo?.Backend);
+    }
+
+    [Fact]
+    public async Task SessionCookie_CarriesIngressNginxsAttributes_AndThePath()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/app/x");
+        request.Headers.Host = "sticky.test";
+        using var response = await _host.Proxy.SendAsync(request);
+
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ingressfleet-affinity=", StringComparison.Ordinal));
+        foreach (var attribute in new[] { "path=/app", "samesite=strict", "max-age=3600", "httponly" })
+        {
+            Assert.Contains(attribute, cookie, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task UpstreamHashBy_KeepsOneUriOnOneBackend_AndSpreadsMany()
+    {
+        var backends = new Dictionary<string, string>();
+        for (var i = 0; i < 24; i++)
+        {
+            var uri = $"/item/{i}";
+            var first = (await GetAsync("hashed.test", uri)).Echo!.Backend;
+            for (var again = 0; again < 3; again++)
+            {
+                Assert.Equal(first, (await GetAsync("hashed.test", uri)).Echo!.Backend);
+            }
+
+            backends[uri] = first;
+        }
+
+        Assert.Equal(2, backends.Values.Distinct().Count());
     }
 
     private async Task<(HttpStatusCode Status, string? Location, EchoResponse? Echo)> GetAsync(string host, string pathAndQuery)

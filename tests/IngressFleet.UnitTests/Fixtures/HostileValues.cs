@@ -18,7 +18,7 @@ internal static class HostileValues
     public static IReadOnlyList<string> Keys { get; } =
     [
         .. IngressAnnotations.Keys.Order(StringComparer.Ordinal),
-        "ingressfleet.io/no-such-thing", "nginx.ingress.kubernetes.io/proxy-body-size", "nginx.ingress.kubernetes.io/auth-type",
+        "ingressfleet.io/no-such-thing", "nginx.ingress.kubernetes.io/proxy-buffer-size", "nginx.ingress.kubernetes.io/auth-keepalive",
         "nginx.ingress.kubernetes.io/auth-tls-match-cn", "nginx.ingress.kubernetes.io/configuration-snippet", "nginx.ingress.kubernetes.io/enable-modsecurity",
     ];
 }

@@ -127,6 +127,18 @@ public static partial class AnnotationValues
         "must be at most 1024 printable ASCII characters",
         v => v.Length is > 0 and <= 1024 && v.All(c => c is >= ' ' and < '\x7f') ? (true, v) : (false, string.Empty));
 
+    /// <summary>A key made of nginx variables (ingress-nginx's <c>upstream-hash-by</c>): at least one known variable, at most 1024 characters.</summary>
+    public static ValueParser<string> VariablesKey { get; } = new(
+        "must name nginx variables such as \"$request_uri\", \"$remote_addr\" or \"$http_x_user$arg_id\" (at most 1024 characters; variables as in auth-url)",
+        v => v.Length <= 1024 && v.Contains('$', StringComparison.Ordinal) && !Authentication.RequestVariables.Unknown(v).Any() && v.All(c => c is > ' ' and < '\x7f')
+            ? (true, v)
+            : (false, string.Empty));
+
+    /// <summary>A cookie's Domain: a DNS name, optionally with a leading dot.</summary>
+    public static ValueParser<string> CookieDomain { get; } = new(
+        "must be a DNS name such as \".example.com\" or \"example.com\"",
+        v => v.TrimStart('.') is { Length: > 0 and <= 253 } name && !name.Contains('*', StringComparison.Ordinal) && DnsNameValue().IsMatch(name) ? (true, v.ToLowerInvariant()) : (false, string.Empty));
+
     /// <summary>A whole number within [<paramref name="minimum"/>, <paramref name="maximum"/>].</summary>
     public static ValueParser<int> Count(int minimum, int maximum) => new(
         $"must be a whole number between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)}",

@@ -25,6 +25,9 @@ public static class MigrationReport
         ["proxy-read-timeout"] = "one idle timeout covers both directions: the larger of proxy-read-timeout and proxy-send-timeout",
         ["proxy-send-timeout"] = "one idle timeout covers both directions: the larger of proxy-read-timeout and proxy-send-timeout",
         ["proxy-next-upstream"] = "request bodies are streamed, not buffered: a request with a body is tried again only when its connection could not be opened (nothing was sent); ingress-nginx buffers bodies and sends them again",
+        ["load-balance"] = "ewma is served by power of two choices over requests in flight (the default); round_robin as it is",
+        ["affinity-mode"] = "balanced is served as persistent: a client keeps its destination while it is there, and scaling out does not move clients",
+        ["session-cookie-expires"] = "sent as Max-Age (the same lifetime); session-cookie-max-age wins when both are set",
         ["client-body-buffer-size"] = "no effect: request bodies are streamed to the backend, never buffered",
         ["ssl-passthrough"] = "needs the silos' --ssl-passthrough (ingress-nginx: --enable-ssl-passthrough); without it, TLS requests for the host get 503",
     }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -32,6 +32,50 @@ public sealed class TrafficAnnotationTests
     }
 
     [Fact]
+    public void IngressNginxBalancingAndCookieAnnotations_AreRead()
+    {
+        const string Nginx = "nginx.ingress.kubernetes.io/";
+        Assert.Equal(LoadBalancingPolicy.RoundRobin, Read((Nginx + "load-balance", "round_robin")).Traffic.LoadBalancing);
+        Assert.Equal(LoadBalancingPolicy.PowerOfTwoChoices, Read((Nginx + "load-balance", "ewma")).Traffic.LoadBalancing);
+
+        var hashed = Read((Nginx + "upstream-hash-by", "$http_x_user$arg_id")).Traffic;
+        Assert.Equal(LoadBalancingPolicy.ConsistentHash, hashed.LoadBalancing);
+        Assert.Equal(new HashKey(HashSource.Variables, "$http_x_user$arg_id"), hashed.HashBy);
+
+        // Ours wins when both are set.
+        Assert.Equal(HashSource.Header, Read((Nginx + "upstream-hash-by", "$request_uri"), ("ingressfleet.io/hash-by", "header:X-A")).Traffic.HashBy?.Source);
+
+        var sticky = Read(
+            (Nginx + "affinity", "cookie"),
+            (Nginx + "session-cookie-name", "route"),
+            (Nginx + "session-cookie-path", "/app"),
+            (Nginx + "session-cookie-domain", ".Example.com"),
+            (Nginx + "session-cookie-samesite", "None"),
+            (Nginx + "session-cookie-secure", "true"),
+            (Nginx + "session-cookie-expires", "172800"),
+            (Nginx + "session-cookie-max-age", "3600"),
+            (Nginx + "session-cookie-change-on-failure", "true"),
+            (Nginx + "session-cookie-conditional-samesite-none", "true"),
+            (Nginx + "affinity-mode", "persistent")).Traffic;
+        Assert.Equal("route", sticky.AffinityCookie);
+        Assert.Equal(new AffinityCookieAttributes("/app", ".example.com", "None", true, TimeSpan.FromHours(1), true, true), sticky.Cookie);
+        Assert.Equal(TimeSpan.FromDays(2), Read((Nginx + "affinity", "cookie"), (Nginx + "session-cookie-expires", "172800")).Traffic.Cookie.MaxAge);
+    }
+
+    [Theory]
+    [InlineData("nginx.ingress.kubernetes.io/upstream-hash-by", "request_uri")]
+    [InlineData("nginx.ingress.kubernetes.io/upstream-hash-by", "$no_such_variable")]
+    [InlineData("nginx.ingress.kubernetes.io/session-cookie-samesite", "Sometimes")]
+    [InlineData("nginx.ingress.kubernetes.io/session-cookie-domain", "*.example.com")]
+    [InlineData("nginx.ingress.kubernetes.io/affinity-mode", "sticky")]
+    public void AnIngressNginxTrafficValueOutOfBounds_RejectsTheIngress(string key, string value)
+    {
+        var result = IngressTranslator.Translate(Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80).Annotate(key, value).Build());
+
+        Assert.Contains(result.Errors, e => e.StartsWith($"metadata.annotations[{key}]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void BalancingHashingAndAffinity_AreRead()
     {
         Assert.Equal(LoadBalancingPolicy.LeastRequests, Read(("ingressfleet.io/load-balance", "least-requests")).Traffic.LoadBalancing);
