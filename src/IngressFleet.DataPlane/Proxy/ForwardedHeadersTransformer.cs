@@ -80,22 +80,20 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
         }
     }
 
-    /// <summary>The backend's answer, with the request's <c>X-Request-ID</c> in place of any the backend sent; or nothing, when its status is tried again elsewhere.</summary>
-    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    /// <summary>
+    /// The backend's answer, keeping the request's <c>X-Request-ID</c> (set on the response before forwarding) in place
+    /// of any the backend sent; or nothing, when its status is tried again elsewhere. Not async: it runs for every request.
+    /// </summary>
+    public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         if (proxyResponse is not null && _statusRetry is { } retry && retry.HoldsBack((int)proxyResponse.StatusCode))
         {
             // Held back: nothing of it reaches the client, and the next destination is tried.
-            return false;
+            return ValueTask.FromResult(false);
         }
 
-        var result = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
-        if (RequestId.Of(httpContext) is { } id)
-        {
-            httpContext.Response.Headers[RequestId.Header] = id;
-        }
-
-        return result;
+        proxyResponse?.Headers.Remove(RequestId.Header);
+        return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
     }
 
     private static void SetHeader(HttpRequestHeaders headers, string name, string? value)

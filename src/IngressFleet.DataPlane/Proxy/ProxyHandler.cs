@@ -98,6 +98,7 @@ internal sealed partial class ProxyHandler
         {
             route = canary.Entry;
         }
+
         string? destination = null;
         var error = ForwarderError.None;
         try
@@ -224,7 +225,28 @@ internal sealed partial class ProxyHandler
         {
             var destination = pool.Prefix(index, tls);
             var statusRetry = policy.Statuses != 0 && (retry ??= new RetryBudget(policy, pool.Count, context, started)).MayRetryStatus ? new StatusRetry(policy) : null;
-            var error = await AttemptAsync(context, route, pool, index, destination, config, client, statusRetry);
+            // One forward to one destination, with passive health told how it went (inline: an async call of its own
+            // would cost every request a second state machine).
+            pool.Started(index);
+            var error = ForwarderError.None;
+            try
+            {
+                error = await _forwarder.SendAsync(context, destination, client, config, TransformerFor(context, route, statusRetry));
+                if (error != ForwarderError.None)
+                {
+                    OnForwardFailed(context, route, destination, error);
+                }
+            }
+            finally
+            {
+                pool.Ended(index);
+                if (IsHealthEvidence(error))
+                {
+                    var answered = statusRetry?.Status ?? context.Response.StatusCode;
+                    var serverError = error == ForwarderError.None && answered >= 500 && pool.Endpoints.Health.ServerErrorsAreFailures;
+                    _health.Record(route.BackendKey, pool.Address(index), error != ForwarderError.None || serverError, serverError);
+                }
+            }
             var reason = statusRetry?.Status is { } status ? $"http_{status.ToString(CultureInfo.InvariantCulture)}"
                 : error == ForwarderError.None ? null
                 : (retry ??= new RetryBudget(policy, pool.Count, context, started)).Reason(error, context);
@@ -249,49 +271,6 @@ internal sealed partial class ProxyHandler
         }
     }
 
-    /// <summary>One forward to one destination, with passive health told how it went.</summary>
-    private async Task<ForwarderError> AttemptAsync(
-        HttpContext context, RouteEntry route, BackendPool pool, int index, string destination, ForwarderRequestConfig config, HttpMessageInvoker client, StatusRetry? statusRetry)
-    {
-        pool.Started(index);
-        var error = ForwarderError.None;
-        try
-        {
-            error = await _forwarder.SendAsync(context, destination, client, config, TransformerFor(context, route, statusRetry));
-            if (error == ForwarderError.RequestBodyClient && !context.Response.HasStarted
-                && context.GetForwarderErrorFeature()?.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-            {
-                // A chunked body that grew past the limit while streaming: nginx's answer, not a generic 400.
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            }
-
-            if (error != ForwarderError.None)
-            {
-                // One line, no stack: a failed forward is the client's or the backend's doing, not a fault of ours.
-                var reason = Innermost(context.GetForwarderErrorFeature()?.Exception);
-                if (IsClientCaused(error))
-                {
-                    Log.ClientAborted(_logger, route.BackendKey, destination, error, reason);
-                }
-                else
-                {
-                    Log.ForwardFailed(_logger, route.BackendKey, destination, error, reason);
-                }
-            }
-        }
-        finally
-        {
-            pool.Ended(index);
-            if (IsHealthEvidence(error))
-            {
-                var status = statusRetry?.Status ?? context.Response.StatusCode;
-                var serverError = error == ForwarderError.None && status >= 500 && pool.Endpoints.Health.ServerErrorsAreFailures;
-                _health.Record(route.BackendKey, pool.Address(index), error != ForwarderError.None || serverError, serverError);
-            }
-        }
-
-        return error;
-    }
 
     /// <summary>Whether the canary takes the request: its header, its cookie, else the client's address hashed against the weight.</summary>
     private static bool ChoosesCanary(HttpContext context, CanaryRoute canary)
@@ -346,6 +325,28 @@ internal sealed partial class ProxyHandler
         }
 
         return true;
+    }
+
+    /// <summary>A failed forward: nginx's status for a body over the limit, and one log line without a stack.</summary>
+    private void OnForwardFailed(HttpContext context, RouteEntry route, string destination, ForwarderError error)
+    {
+        if (error == ForwarderError.RequestBodyClient && !context.Response.HasStarted
+            && context.GetForwarderErrorFeature()?.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            // A chunked body that grew past the limit while streaming: nginx's answer, not a generic 400.
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        }
+
+        // A failed forward is the client's or the backend's doing, not a fault of ours.
+        var reason = Innermost(context.GetForwarderErrorFeature()?.Exception);
+        if (IsClientCaused(error))
+        {
+            Log.ClientAborted(_logger, route.BackendKey, destination, error, reason);
+        }
+        else
+        {
+            Log.ForwardFailed(_logger, route.BackendKey, destination, error, reason);
+        }
     }
 
     /// <summary>The client went away or sent a broken request body: not worth more than a debug line.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace IngressFleet.DataPlane.Proxy;
 
 /// <summary>
@@ -36,10 +34,14 @@ internal static class RequestId
     /// <summary>The request's id, as <see cref="Ensure"/> left it.</summary>
     public static string? Of(HttpContext context) => context.Request.Headers[Header] is { Count: 1 } id ? id[0] : null;
 
+    /// <summary>
+    /// 128 random bits from the shared non-cryptographic generator: an id names a request, it guards nothing, and the
+    /// cryptographic one costs a system call per request.
+    /// </summary>
     private static string New()
     {
         Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes);
+        Random.Shared.NextBytes(bytes);
         return Convert.ToHexStringLower(bytes);
     }
 
