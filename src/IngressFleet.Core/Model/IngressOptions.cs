@@ -115,4 +115,15 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>It is a canary of the Ingress that has its hosts and paths, if set.</summary>
     [Id(25)]
     public CanaryPolicy? Canary { get; init; }
+
+    /// <summary>
+    /// The Service that answers for its backend (ingress-nginx's <c>default-backend</c> annotation): the statuses of
+    /// <see cref="CustomHttpErrors"/>, and every request while its backend has no ready endpoint. Null if not set.
+    /// </summary>
+    [Id(26)]
+    public BackendRef? ErrorBackend { get; init; }
+
+    /// <summary>The backend statuses <see cref="ErrorBackend"/> answers instead (ingress-nginx's <c>custom-http-errors</c>), comma-separated, ascending; null for none.</summary>
+    [Id(27)]
+    public string? CustomHttpErrors { get; init; }
 }

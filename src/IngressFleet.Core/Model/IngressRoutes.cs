@@ -31,9 +31,11 @@ public sealed record IngressRoutes(
     public bool HasTlsFor(string? host) =>
         host is not null && Tls.Any(t => t.Hosts.Any(h => HostName.Covers(h, host)));
 
-    /// <summary>Every backend this Ingress refers to, the default backend included.</summary>
+    /// <summary>Every backend this Ingress refers to, the default backend and the error backend included.</summary>
     public IEnumerable<BackendRef> Backends =>
-        DefaultBackend is null ? Rules.Select(r => r.Backend) : Rules.Select(r => r.Backend).Append(DefaultBackend);
+        Rules.Select(r => r.Backend)
+            .Concat(DefaultBackend is null ? [] : [DefaultBackend])
+            .Concat(Options.ErrorBackend is null ? [] : [Options.ErrorBackend]);
 
     public bool Equals(IngressRoutes? other) =>
         ReferenceEquals(this, other) || (other is not null

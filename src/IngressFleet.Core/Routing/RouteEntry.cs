@@ -28,6 +28,9 @@ public sealed record RouteEntry(string? Host, string Path, PathMatch Match, Back
     /// <summary>Every request is redirected (308) to the same URL on this host instead (<c>from-to-www-redirect</c>), if set.</summary>
     public string? RedirectToHost { get; init; }
 
+    /// <summary>The backend statuses the Ingress's error backend answers instead (<c>custom-http-errors</c>); empty for none.</summary>
+    public System.Collections.Frozen.FrozenSet<int> ErrorCodes { get; init; } = System.Collections.Frozen.FrozenSet<int>.Empty;
+
     /// <summary>The canary that takes part of this route's requests, if an Ingress is one (<c>canary: "true"</c>).</summary>
     public CanaryRoute? Canary { get; init; }
 }

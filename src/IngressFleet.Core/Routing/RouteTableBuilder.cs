@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using IngressFleet.Core.Model;
 
@@ -218,5 +219,12 @@ public static class RouteTableBuilder
             RedirectToHttps = ingress.Options.ForceSslRedirect || (ingress.Options.SslRedirect && ingress.HasTlsFor(host)),
             // A target equal to the path rewrites nothing, and then ingress-nginx writes no rewrite at all.
             Rewrite = rewrites && ingress.Options.RewriteTarget is { } target && target != path ? new PathRewrite(path, target, ingress.Options.ForwardedPrefix) : null,
+            ErrorCodes = ErrorCodesOf(ingress.Options),
         };
+
+    /// <summary>Parsed once per config version, not per request; without an error backend, none.</summary>
+    private static System.Collections.Frozen.FrozenSet<int> ErrorCodesOf(IngressOptions options) =>
+        options is { ErrorBackend: not null, CustomHttpErrors: { } codes }
+            ? codes.Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToFrozenSet()
+            : System.Collections.Frozen.FrozenSet<int>.Empty;
 }

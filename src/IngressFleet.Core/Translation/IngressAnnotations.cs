@@ -235,6 +235,10 @@ public static class IngressAnnotations
 
     public static Annotation<int> CanaryWeightTotal { get; } = new(Ours + "canary-weight-total", Nginx + "canary-weight-total", AnnotationValues.Count(1, 1_000_000));
 
+    public static Annotation<string> CustomHttpErrors { get; } = new(Ours + "custom-http-errors", Nginx + "custom-http-errors", AnnotationValues.Statuses);
+
+    public static Annotation<string> DefaultBackendService { get; } = new(Ours + "default-backend", Nginx + "default-backend", AnnotationValues.ServicePort);
+
     /// <summary>True for <c>any</c>: a client inside the source ranges needs no authentication (nginx's <c>satisfy any</c>).</summary>
     public static Annotation<bool> Satisfy { get; } = new(Ours + "satisfy", Nginx + "satisfy", AnnotationValues.Choice(("all", false), ("any", true)));
 
@@ -267,6 +271,7 @@ public static class IngressAnnotations
         ProxyConnectTimeout, ProxyReadTimeout, ProxySendTimeout, ProxyBodySize, ClientBodyBufferSize,
         ProxyNextUpstream, ProxyNextUpstreamTries, ProxyNextUpstreamTimeout,
         Canary, CanaryByHeader, CanaryByHeaderValue, CanaryByHeaderPattern, CanaryByCookie, CanaryWeight, CanaryWeightTotal,
+        CustomHttpErrors, DefaultBackendService,
     ];
 
     /// <summary>Every key read here, ours and ingress-nginx's.</summary>
@@ -314,7 +319,31 @@ public static class IngressAnnotations
             MaxBodySize = reader.TryGet(ProxyBodySize, out var bodySize) ? bodySize : null,
             NextUpstream = ReadNextUpstream(reader),
             Canary = ReadCanary(reader),
+            ErrorBackend = ReadErrorBackend(reader, ingressNamespace),
+            CustomHttpErrors = reader.TryGet(CustomHttpErrors, out var codes) ? codes : null,
         };
+    }
+
+    /// <summary>The <c>default-backend</c> annotation's Service port: port 80 unless the value names one.</summary>
+    private static BackendRef? ReadErrorBackend(AnnotationReader reader, string ingressNamespace)
+    {
+        if (!reader.TryGet(DefaultBackendService, out var value))
+        {
+            return null;
+        }
+
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        var service = colon < 0 ? value : value[..colon];
+        var port = colon < 0 ? "80" : value[(colon + 1)..];
+        return int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? number is >= 1 and <= 65535 ? new BackendRef(ingressNamespace, service, number, null) : Rejected(reader)
+            : new BackendRef(ingressNamespace, service, 0, port);
+
+        static BackendRef? Rejected(AnnotationReader reader)
+        {
+            reader.Reject(DefaultBackendService, "the port must be between 1 and 65535");
+            return null;
+        }
     }
 
     private static CanaryPolicy? ReadCanary(AnnotationReader reader)

@@ -21,12 +21,12 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
     private readonly PathString? _path;
     private readonly QueryString _query;
     private readonly TimeSpan? _connectTimeout;
-    private readonly StatusRetry? _statusRetry;
+    private readonly HeldResponse? _held;
 
-    private ForwardedHeadersTransformer(string? host, string? forwardedPrefix, PathString? path, QueryString query, TimeSpan? connectTimeout = null, StatusRetry? statusRetry = null)
+    private ForwardedHeadersTransformer(string? host, string? forwardedPrefix, PathString? path, QueryString query, TimeSpan? connectTimeout = null, HeldResponse? held = null)
     {
         _connectTimeout = connectTimeout;
-        _statusRetry = statusRetry;
+        _held = held;
         _host = host;
         _forwardedPrefix = forwardedPrefix;
         _path = path;
@@ -40,9 +40,9 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
     /// <param name="host">The Host header to send instead of the client's.</param>
     /// <param name="rewritten">The path and query (without <c>?</c>) to send instead of the client's, with the <c>X-Forwarded-Prefix</c> to send.</param>
     /// <param name="connectTimeout">How long opening a connection for this request may take, if not the default.</param>
-    /// <param name="statusRetry">Where a response whose status is tried again is noted instead of sent, if this attempt may be tried again.</param>
-    public static ForwardedHeadersTransformer For(string? host, (string Path, string Query, string? Prefix)? rewritten, TimeSpan? connectTimeout, StatusRetry? statusRetry) =>
-        host is null && rewritten is null && connectTimeout is null && statusRetry is null
+    /// <param name="held">Where a response that must not reach the client as it is (tried again, or answered by the error backend) is noted instead of sent.</param>
+    public static ForwardedHeadersTransformer For(string? host, (string Path, string Query, string? Prefix)? rewritten, TimeSpan? connectTimeout, HeldResponse? held) =>
+        host is null && rewritten is null && connectTimeout is null && held is null
             ? Instance
             : new(
                 host,
@@ -50,7 +50,7 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
                 rewritten is { } r ? new PathString(r.Path) : null,
                 rewritten is { Query.Length: > 0 } q ? new QueryString("?" + q.Query) : QueryString.Empty,
                 connectTimeout,
-                statusRetry);
+                held);
 
     public override async ValueTask TransformRequestAsync(
         HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -82,13 +82,14 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
 
     /// <summary>
     /// The backend's answer, keeping the request's <c>X-Request-ID</c> (set on the response before forwarding) in place
-    /// of any the backend sent; or nothing, when its status is tried again elsewhere. Not async: it runs for every request.
+    /// of any the backend sent; or nothing, when its status is tried again elsewhere or answered by the error backend.
+    /// Not async: it runs for every request.
     /// </summary>
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        if (proxyResponse is not null && _statusRetry is { } retry && retry.HoldsBack((int)proxyResponse.StatusCode))
+        if (proxyResponse is not null && _held is { } held && held.HoldsBack((int)proxyResponse.StatusCode))
         {
-            // Held back: nothing of it reaches the client, and the next destination is tried.
+            // Held back: nothing of it reaches the client; the next destination or the error backend answers.
             return ValueTask.FromResult(false);
         }
 
@@ -96,7 +97,8 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
         return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
     }
 
-    private static void SetHeader(HttpRequestHeaders headers, string name, string? value)
+    /// <summary>Replaces a header of the request to the backend; null or empty removes it.</summary>
+    internal static void SetHeader(HttpRequestHeaders headers, string name, string? value)
     {
         headers.Remove(name);
         if (!string.IsNullOrEmpty(value))

@@ -154,7 +154,15 @@ internal sealed partial class ProxyHandler
             }
             else if (!state.Backends.TryGetValue(route.BackendKey, out var pool) || pool.Count == 0)
             {
-                await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "the backend has no ready endpoint");
+                if (route.Options.ErrorBackend is null)
+                {
+                    await RespondAsync(context, StatusCodes.Status503ServiceUnavailable, "the backend has no ready endpoint");
+                }
+                else
+                {
+                    // ingress-nginx sends the request, path and all, to the default-backend annotation's Service.
+                    (destination, error) = await ErrorBackendAsync(context, route, state.Backends, StatusCodes.Status503ServiceUnavailable, originalPath: true);
+                }
             }
             else
             {
@@ -167,7 +175,7 @@ internal sealed partial class ProxyHandler
                 {
                     try
                     {
-                        (destination, error) = await ForwardAsync(context, route, pool);
+                        (destination, error) = await ForwardAsync(context, route, pool, state.Backends);
                     }
                     finally
                     {
@@ -183,7 +191,8 @@ internal sealed partial class ProxyHandler
     }
 
     /// <summary>Picks the destination (affinity cookie, else the Ingress's balancing policy), forwards, and tells passive health how it went.</summary>
-    private async Task<(string Destination, ForwarderError Error)> ForwardAsync(HttpContext context, RouteEntry route, BackendPool pool)
+    private async Task<(string Destination, ForwarderError Error)> ForwardAsync(
+        HttpContext context, RouteEntry route, BackendPool pool, IReadOnlyDictionary<string, BackendPool> backends)
     {
         var traffic = route.Options.Traffic;
         var index = -1;
@@ -221,17 +230,24 @@ internal sealed partial class ProxyHandler
         var started = Stopwatch.GetTimestamp();
         var policy = route.Options.NextUpstream;
         RetryBudget? retry = null;
+
+        // ingress-nginx's sticky balancer: a client whose cookie names a destination stays on it after a failure
+        // unless change-on-failure; a new session moves, and its cookie with it.
+        var movesClient = traffic.AffinityCookie is null || !sticky || traffic.Cookie.ChangeOnFailure;
         while (true)
         {
             var destination = pool.Prefix(index, tls);
-            var statusRetry = policy.Statuses != 0 && (retry ??= new RetryBudget(policy, pool.Count, context, started)).MayRetryStatus ? new StatusRetry(policy) : null;
+            // Made only for an Ingress whose statuses are tried again or answered by its error backend.
+            var retriesStatus = movesClient && policy.Statuses != 0 && (retry ??= new RetryBudget(policy, pool.Count, context, started)).MayRetryStatus;
+            var held = retriesStatus || route.ErrorCodes.Count > 0 ? new HeldResponse(retriesStatus ? policy : null, route.ErrorCodes) : null;
+
             // One forward to one destination, with passive health told how it went (inline: an async call of its own
             // would cost every request a second state machine).
             pool.Started(index);
             var error = ForwarderError.None;
             try
             {
-                error = await _forwarder.SendAsync(context, destination, client, config, TransformerFor(context, route, statusRetry));
+                error = await _forwarder.SendAsync(context, destination, client, config, TransformerFor(context, route, held));
                 if (error != ForwarderError.None)
                 {
                     OnForwardFailed(context, route, destination, error);
@@ -242,19 +258,28 @@ internal sealed partial class ProxyHandler
                 pool.Ended(index);
                 if (IsHealthEvidence(error))
                 {
-                    var answered = statusRetry?.Status ?? context.Response.StatusCode;
+                    var answered = held?.Status ?? context.Response.StatusCode;
                     var serverError = error == ForwarderError.None && answered >= 500 && pool.Endpoints.Health.ServerErrorsAreFailures;
                     _health.Record(route.BackendKey, pool.Address(index), error != ForwarderError.None || serverError, serverError);
                 }
             }
-            var reason = statusRetry?.Status is { } status ? $"http_{status.ToString(CultureInfo.InvariantCulture)}"
+
+            if (held is { ForErrorBackend: true, Status: { } code })
+            {
+                return await ErrorBackendAsync(context, route, backends, code, originalPath: false);
+            }
+
+            var reason = held?.Status is { } status ? $"http_{status.ToString(CultureInfo.InvariantCulture)}"
                 : error == ForwarderError.None ? null
                 : (retry ??= new RetryBudget(policy, pool.Count, context, started)).Reason(error, context);
-            // ingress-nginx's sticky balancer: a client whose cookie names a destination stays on it after a failure
-            // unless change-on-failure; a new session moves, and its cookie with it.
-            var movesClient = traffic.AffinityCookie is null || !sticky || traffic.Cookie.ChangeOnFailure;
             if (reason is null || !movesClient || context.Response.HasStarted || retry!.Next(pool, index) is not { } next)
             {
+                if (held?.Status is { } unanswered && !context.Response.HasStarted)
+                {
+                    // Held back for a retry that cannot happen after all: the status stands, its body is gone.
+                    context.Response.StatusCode = unanswered;
+                }
+
                 return (destination, error);
             }
 
@@ -290,9 +315,9 @@ internal sealed partial class ProxyHandler
     }
 
     /// <summary>What the backend sees of the request, when the route changes it (<c>upstream-vhost</c>, <c>rewrite-target</c> with <c>x-forwarded-prefix</c>).</summary>
-    private static ForwardedHeadersTransformer TransformerFor(HttpContext context, RouteEntry route, StatusRetry? statusRetry)
+    private static ForwardedHeadersTransformer TransformerFor(HttpContext context, RouteEntry route, HeldResponse? held)
     {
-        if (route.Options.UpstreamVhost is null && route.Rewrite is null && route.Options.ConnectTimeout is null && statusRetry is null)
+        if (route.Options.UpstreamVhost is null && route.Rewrite is null && route.Options.ConnectTimeout is null && held is null)
         {
             return ForwardedHeadersTransformer.Instance;
         }
@@ -302,7 +327,7 @@ internal sealed partial class ProxyHandler
             $"{request.PathBase}{request.Path}",
             request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty,
             name => NginxVariables.Of(context, name));
-        return ForwardedHeadersTransformer.For(route.Options.UpstreamVhost, rewritten, route.Options.ConnectTimeout, statusRetry);
+        return ForwardedHeadersTransformer.For(route.Options.UpstreamVhost, rewritten, route.Options.ConnectTimeout, held);
     }
 
     /// <summary>
@@ -325,6 +350,41 @@ internal sealed partial class ProxyHandler
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The answer of the Ingress's error backend (<c>default-backend</c> annotation) instead of its own backend's
+    /// (<c>custom-http-errors</c>, or no ready endpoint): its status, headers and body go to the client, as nginx's
+    /// <c>error_page</c> to a named location does. Without a ready error endpoint, the status alone.
+    /// </summary>
+    private async Task<(string Destination, ForwarderError Error)> ErrorBackendAsync(
+        HttpContext context, RouteEntry route, IReadOnlyDictionary<string, BackendPool> backends, int code, bool originalPath)
+    {
+        if (route.Options.ErrorBackend is not { } errorBackend || !backends.TryGetValue(errorBackend.Key, out var pool) || pool.Count == 0)
+        {
+            context.Response.StatusCode = code;
+            return (string.Empty, ForwarderError.None);
+        }
+
+        var index = pool.Pick(LoadBalancingPolicy.PowerOfTwoChoices);
+        var destination = pool.Prefix(index, pool.Endpoints.Tls);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Features.Set<IForwarderErrorFeature>(null);
+        pool.Started(index);
+        try
+        {
+            var error = await _forwarder.SendAsync(context, destination, _backends.Default, _requestConfig, new ErrorBackendTransformer(route, code, originalPath));
+            if (error != ForwarderError.None)
+            {
+                OnForwardFailed(context, route, destination, error);
+            }
+
+            return (destination, error);
+        }
+        finally
+        {
+            pool.Ended(index);
+        }
     }
 
     /// <summary>A failed forward: nginx's status for a body over the limit, and one log line without a stack.</summary>

@@ -43,6 +43,17 @@ public sealed class NextUpstreamFixture : IAsyncLifetime
                 .. Service("dead-b", deadPort),
                 .. Service("unavailable-a", unavailablePort),
                 .. Service("unavailable-b", unavailablePort),
+                Objects.Ingress("custom-errors").Rule("custom-errors.test", "/", "Prefix", "only-unavailable", 80)
+                    .Annotate(Nginx + "custom-http-errors", "404, 503").Annotate(Nginx + "default-backend", "error-pages").Build(),
+                Objects.Ingress("other-errors").Rule("other-errors.test", "/", "Prefix", "only-unavailable", 80)
+                    .Annotate(Nginx + "custom-http-errors", "404").Annotate(Nginx + "default-backend", "error-pages").Build(),
+                Objects.Ingress("no-endpoints").Rule("no-endpoints.test", "/", "Prefix", "empty", 80)
+                    .Annotate(Nginx + "default-backend", "error-pages").Build(),
+                Objects.Service("only-unavailable", "default", Objects.Port(80)),
+                Objects.Slice("only-unavailable", "default", null, unavailablePort, ("127.0.0.1", true)),
+                Objects.Service("empty", "default", Objects.Port(80)),
+                Objects.Service("error-pages", "default", Objects.Port(80)),
+                Objects.Slice("error-pages", "default", null, _echo.Port, ("127.0.0.1", true)),
             ]);
         await Eventually.HoldsAsync(async () => (await _host.GetAsync("errors-only.test", "/")).StatusCode != HttpStatusCode.NotFound, TimeSpan.FromSeconds(15), "the Ingresses served");
     }
@@ -106,6 +117,49 @@ public sealed class NextUpstreamTests(NextUpstreamFixture fixture) : IClassFixtu
 
         // Not named: the 503 is the answer.
         Assert.Contains(HttpStatusCode.ServiceUnavailable, await SendManyAsync("errors-only.test", HttpMethod.Get));
+    }
+
+    [Fact]
+    public async Task CustomHttpErrors_TheErrorBackendAnswers_WithIngressNginxsHeaders()
+    {
+        var (status, echo) = await SendForEchoAsync("custom-errors.test", "/orders/7?page=2");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("/", echo!.Path);
+        Assert.Equal("?page=2", echo.Query);
+        Assert.Equal("503", echo.Headers["X-Code"]);
+        Assert.Equal("/orders/7?page=2", echo.Headers["X-Original-URI"]);
+        Assert.Equal("default", echo.Headers["X-Namespace"]);
+        Assert.Equal("custom-errors", echo.Headers["X-Ingress-Name"]);
+        Assert.Equal("only-unavailable", echo.Headers["X-Service-Name"]);
+        Assert.Equal("80", echo.Headers["X-Service-Port"]);
+        Assert.Matches("^[0-9a-f]{32}$", echo.Headers["X-Request-ID"]);
+
+        // A status the Ingress does not list reaches the client as the backend sent it.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await SendForEchoAsync("other-errors.test", "/")).Status);
+    }
+
+    [Fact]
+    public async Task DefaultBackendAnnotation_AnswersWhileTheBackendHasNoEndpoint_WithTheOriginalPath()
+    {
+        var (status, echo) = await SendForEchoAsync("no-endpoints.test", "/orders?x=1");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("/orders", echo!.Path);
+        Assert.Equal("503", echo.Headers["X-Code"]);
+        Assert.False(echo.Headers.ContainsKey("X-Original-URI"));
+    }
+
+    private async Task<(HttpStatusCode Status, Host.Demo.EchoResponse? Echo)> SendForEchoAsync(string host, string pathAndQuery)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.Host = host;
+        request.Headers.Accept.ParseAdd("text/html");
+        using var response = await _host.Proxy.SendAsync(request);
+        var echo = response.Content.Headers.ContentType?.MediaType == "application/json"
+            ? await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Host.Demo.EchoResponse>(response.Content)
+            : null;
+        return (response.StatusCode, echo);
     }
 
     private async Task<List<HttpStatusCode>> SendManyAsync(string host, HttpMethod method)

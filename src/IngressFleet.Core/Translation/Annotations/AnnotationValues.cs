@@ -139,6 +139,31 @@ public static partial class AnnotationValues
         "must be a DNS name such as \".example.com\" or \"example.com\"",
         v => v.TrimStart('.') is { Length: > 0 and <= 253 } name && !name.Contains('*', StringComparison.Ordinal) && DnsNameValue().IsMatch(name) ? (true, v.ToLowerInvariant()) : (false, string.Empty));
 
+    /// <summary>HTTP statuses, comma-separated, each 400 to 599; ascending and without duplicates out.</summary>
+    public static ValueParser<string> Statuses { get; } = new(
+        "must be comma-separated HTTP statuses between 400 and 599, such as \"404,503\"",
+        v =>
+        {
+            var parts = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var codes = new SortedSet<int>();
+            foreach (var part in parts)
+            {
+                if (part.Length != 3 || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var code) || code is < 400 or > 599)
+                {
+                    return (false, string.Empty);
+                }
+
+                codes.Add(code);
+            }
+
+            return codes.Count > 0 ? (true, string.Join(',', codes)) : (false, string.Empty);
+        });
+
+    /// <summary>A Service in the Ingress's namespace, with its port: <c>name</c> (port 80), <c>name:8080</c> or <c>name:http</c>.</summary>
+    public static ValueParser<string> ServicePort { get; } = new(
+        "must be a Service name in the Ingress's namespace, optionally with a port: \"errors\", \"errors:8080\" or \"errors:http\"",
+        v => ServicePortValue().IsMatch(v) && v.Length <= 63 + 16 ? (true, v) : (false, string.Empty));
+
     /// <summary>A whole number within [<paramref name="minimum"/>, <paramref name="maximum"/>].</summary>
     public static ValueParser<int> Count(int minimum, int maximum) => new(
         $"must be a whole number between {minimum.ToString(CultureInfo.InvariantCulture)} and {maximum.ToString(CultureInfo.InvariantCulture)}",
@@ -375,6 +400,9 @@ public static partial class AnnotationValues
 
     [GeneratedRegex(@"\$[0-9]", RegexOptions.CultureInvariant)]
     private static partial Regex GroupReference();
+
+    [GeneratedRegex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?(:([0-9]{1,5}|[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ServicePortValue();
 
     [GeneratedRegex("^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?/)?[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex SecretNameValue();

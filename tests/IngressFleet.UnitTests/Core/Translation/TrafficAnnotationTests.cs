@@ -62,7 +62,27 @@ public sealed class TrafficAnnotationTests
         Assert.Equal(TimeSpan.FromDays(2), Read((Nginx + "affinity", "cookie"), (Nginx + "session-cookie-expires", "172800")).Traffic.Cookie.MaxAge);
     }
 
+    [Fact]
+    public void CustomErrors_AndTheErrorBackend_AreRead_AndTheErrorBackendIsResolvedWithTheOthers()
+    {
+        const string Nginx = "nginx.ingress.kubernetes.io/";
+        var ingress = IngressTranslator.Translate(Objects.Ingress("web").Rule("a.com", "/", "Prefix", "web", 80)
+            .Annotate(Nginx + "custom-http-errors", "503, 404,503").Annotate(Nginx + "default-backend", "errors:8080").Build()).Value!;
+
+        Assert.Equal("404,503", ingress.Options.CustomHttpErrors);
+        Assert.Equal(new BackendRef("default", "errors", 8080, null), ingress.Options.ErrorBackend);
+        Assert.Contains(ingress.Options.ErrorBackend, ingress.Backends);
+        Assert.Equal([404, 503], IngressFleet.Core.Routing.RouteTableBuilder.Build([ingress]).Match("a.com", "/")!.ErrorCodes.Order());
+        Assert.Equal(new BackendRef("default", "errors", 0, "http"), Read((Nginx + "default-backend", "errors:http")).ErrorBackend);
+        Assert.Equal(80, Read((Nginx + "default-backend", "errors")).ErrorBackend!.PortNumber);
+    }
+
     [Theory]
+    [InlineData("nginx.ingress.kubernetes.io/custom-http-errors", "600")]
+    [InlineData("nginx.ingress.kubernetes.io/custom-http-errors", "404;503")]
+    [InlineData("nginx.ingress.kubernetes.io/default-backend", "Errors")]
+    [InlineData("nginx.ingress.kubernetes.io/default-backend", "errors:0")]
+    [InlineData("nginx.ingress.kubernetes.io/default-backend", "other/errors")]
     [InlineData("nginx.ingress.kubernetes.io/upstream-hash-by", "request_uri")]
     [InlineData("nginx.ingress.kubernetes.io/upstream-hash-by", "$no_such_variable")]
     [InlineData("nginx.ingress.kubernetes.io/session-cookie-samesite", "Sometimes")]
