@@ -36,38 +36,18 @@ internal sealed partial class KubernetesSource(
         var settings = options.Value;
         using var api = new KubernetesApi(KubernetesApi.Configuration(settings.Kubeconfig));
         Log.Starting(_logger, api.Server, Description);
-        var namespaces = settings.WatchedNamespaces;
-        var reflectorLogger = loggers.CreateLogger($"{typeof(KubernetesSource).Namespace}.Reflector");
-        Reflector<TObject> Mirror<TObject>(string path, string? fieldSelector = null)
-            where TObject : class, k8s.IKubernetesObject<V1ObjectMeta> =>
-            new(api, path, fieldSelector, () => _changed.Release(), time, reflectorLogger) { WatchTimeout = settings.WatchTimeout, Input = input };
-        IEnumerable<string> Paths(string prefix, string resource) =>
-            namespaces.Count == 0 ? [$"{prefix}/{resource}"] : namespaces.Select(ns => $"{prefix}/namespaces/{ns}/{resource}");
-
-        var ingresses = Paths("/apis/networking.k8s.io/v1", "ingresses").Select(p => Mirror<V1Ingress>(p)).ToList();
-        var classes = Mirror<V1IngressClass>("/apis/networking.k8s.io/v1/ingressclasses");
-        var servicePaths = Paths("/api/v1", "services").ToList();
-        if (namespaces.Count > 0 && PublishServiceNamespace(settings) is { } publishNamespace && !namespaces.Contains(publishNamespace))
-        {
-            // The published Service's addresses go into Ingress status, wherever it lives.
-            servicePaths.Add($"/api/v1/namespaces/{publishNamespace}/services");
-        }
-
-        var services = servicePaths.Select(p => Mirror<V1Service>(p)).ToList();
-        var slices = Paths("/apis/discovery.k8s.io/v1", "endpointslices").Select(p => Mirror<V1EndpointSlice>(p)).ToList();
-        // TLS Secrets for certificates, Opaque ones for basic-auth users; never service-account tokens or other kinds.
-        var secrets = Paths("/api/v1", "secrets")
-            .SelectMany(p => new[] { Mirror<V1Secret>(p, $"type={CertificateTranslator.TlsSecretType}"), Mirror<V1Secret>(p, "type=Opaque") })
-            .ToList();
-        var synced = () => ingresses.All(r => r.Synced) && classes.Synced && services.All(r => r.Synced) && slices.All(r => r.Synced) && secrets.All(r => r.Synced);
+        var collections = new KubernetesCollections(
+            api,
+            settings.WatchedNamespaces,
+            PublishServiceNamespace(settings),
+            () => _changed.Release(),
+            time,
+            loggers.CreateLogger($"{typeof(KubernetesSource).Namespace}.Reflector"),
+            settings.WatchTimeout,
+            input);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var running = ingresses.Select(r => r.RunAsync(stop.Token))
-            .Append(classes.RunAsync(stop.Token))
-            .Concat(services.Select(r => r.RunAsync(stop.Token)))
-            .Concat(slices.Select(r => r.RunAsync(stop.Token)))
-            .Concat(secrets.Select(r => r.RunAsync(stop.Token)))
-            .ToList();
+        var running = collections.All.Select(r => r.RunAsync(stop.Token)).ToList();
         var status = new IngressStatusWriter(api, filter, settings, loggers.CreateLogger<IngressStatusWriter>());
         try
         {
@@ -82,18 +62,12 @@ internal sealed partial class KubernetesSource(
                 }
 
                 // Publishing before every collection is listed would delete what is not listed yet.
-                if (!synced())
+                if (!collections.Synced)
                 {
                     continue;
                 }
 
-                var objects = new ClusterObjects(
-                    [.. ingresses.SelectMany(r => r.Items)],
-                    [.. classes.Items],
-                    [.. services.SelectMany(r => r.Items)],
-                    [.. slices.SelectMany(r => r.Items)],
-                    [],
-                    [.. secrets.SelectMany(r => r.Items)]) { DefaultOrigin = "kubernetes" };
+                var objects = collections.Snapshot();
                 try
                 {
                     await publisher.PublishAsync(objects, []);

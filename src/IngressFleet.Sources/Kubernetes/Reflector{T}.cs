@@ -16,7 +16,7 @@ namespace IngressFleet.Sources.Kubernetes;
 /// contents. Errors are retried with backoff, and the objects already mirrored are kept meanwhile: a
 /// transient error never empties the mirror.
 /// </summary>
-internal sealed partial class Reflector<T>
+internal sealed partial class Reflector<T> : IReflector
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
@@ -57,6 +57,8 @@ internal sealed partial class Reflector<T>
 
     /// <summary>How long the server keeps a watch open before it ends it (a normal end; the watch restarts).</summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public Task ListOnceAsync(CancellationToken cancellationToken) => ListAsync(cancellationToken);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
