@@ -165,6 +165,7 @@ public static class RouteTableBuilder
                         Options = entry.Options,
                         RedirectToHttps = entry.RedirectToHttps,
                         Rewrite = entry.Rewrite,
+                        ErrorCodes = entry.ErrorCodes,
                     };
                     entry = entry with { Canary = new CanaryRoute(canary.Ingress.Options.Canary!, canaryEntry) };
                 }

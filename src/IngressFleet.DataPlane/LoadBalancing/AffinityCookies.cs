@@ -52,7 +52,25 @@ internal static partial class AffinityCookies
         route.Path.Length == 0 || route.Options.UseRegex || route.Rewrite is not null || route.Path.AsSpan().IndexOfAny(RegexCharacters) >= 0 ? "/" : route.Path;
 
     /// <summary>Browsers that reject or mishandle <c>SameSite=None</c> (Chromium's published list, as ingress-nginx's check).</summary>
-    private static bool RejectsSameSiteNone(string userAgent) => userAgent.Length > 0 && IncompatibleWithSameSiteNone().IsMatch(userAgent);
+    /// <remarks>A User-Agent longer than any browser's, or one the pattern cannot judge in time, is taken as a modern browser.</remarks>
+    private static bool RejectsSameSiteNone(string userAgent)
+    {
+        if (userAgent.Length is 0 or > MaxUserAgentLength)
+        {
+            return false;
+        }
+
+        try
+        {
+            return IncompatibleWithSameSiteNone().IsMatch(userAgent);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private const int MaxUserAgentLength = 512;
 
     [GeneratedRegex(@"\(iP.+; CPU .*OS 12[_\d]*.*\) AppleWebKit\/|\(Macintosh;.*Mac OS X 10_14[_\d]*.*\) AppleWebKit\/.*Version\/.* Safari\/|Chrom(e|ium)\/(5[1-9]|6[0-6])\.|UCBrowser\/(\d|1[01])\.|UCBrowser\/12\.(\d|1[0-2])\.", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 50)]
     private static partial Regex IncompatibleWithSameSiteNone();

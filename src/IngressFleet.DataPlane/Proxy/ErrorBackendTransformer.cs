@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http.Features;
 using IngressFleet.Core.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -9,7 +10,8 @@ namespace IngressFleet.DataPlane.Proxy;
 /// The request an Ingress's error backend gets, as ingress-nginx's custom-errors location sends it: the same method
 /// and query, path <c>/</c> (or the original path when the backend has no ready endpoint), and <c>X-Code</c>,
 /// <c>X-Format</c>, <c>X-Original-URI</c>, <c>X-Namespace</c>, <c>X-Ingress-Name</c>, <c>X-Service-Name</c>,
-/// <c>X-Service-Port</c>, <c>X-Request-ID</c>. No body: the request's own went to the backend already, if it had one.
+/// <c>X-Service-Port</c>, <c>X-Request-ID</c>. After a backend's answer, no body (<see cref="SendWithoutBody"/>): the
+/// request's own went to the backend already, if it had one.
 /// </summary>
 internal sealed class ErrorBackendTransformer(RouteEntry route, int code, bool originalPath) : HttpTransformer
 {
@@ -21,9 +23,13 @@ internal sealed class ErrorBackendTransformer(RouteEntry route, int code, bool o
         if (!originalPath)
         {
             proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, "/", request.QueryString);
+            if (proxyRequest.Content is { } empty)
+            {
+                // YARP's empty content took the request's Content-Length with the other headers: no body is sent, and it says so.
+                empty.Headers.ContentLength = 0;
+            }
         }
 
-        proxyRequest.Content = null;
         var headers = proxyRequest.Headers;
         var backend = route.Backend;
         Set(headers, "X-Code", code.ToString(CultureInfo.InvariantCulture));
@@ -40,8 +46,18 @@ internal sealed class ErrorBackendTransformer(RouteEntry route, int code, bool o
         Set(headers, RequestId.Header, RequestId.Of(httpContext));
     }
 
+    /// <summary>The next forward of this request sends no body (YARP decides by this feature; its content cannot be replaced).</summary>
+    public static void SendWithoutBody(HttpContext context) => context.Features.Set<IHttpRequestBodyDetectionFeature>(NoBody.Instance);
+
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken) =>
         ForwardedHeadersTransformer.Instance.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
 
     private static void Set(HttpRequestHeaders headers, string name, string? value) => ForwardedHeadersTransformer.SetHeader(headers, name, value);
+
+    private sealed class NoBody : IHttpRequestBodyDetectionFeature
+    {
+        public static NoBody Instance { get; } = new();
+
+        public bool CanHaveBody => false;
+    }
 }

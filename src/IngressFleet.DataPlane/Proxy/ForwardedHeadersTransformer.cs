@@ -81,8 +81,8 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
     }
 
     /// <summary>
-    /// The backend's answer, keeping the request's <c>X-Request-ID</c> (set on the response before forwarding) in place
-    /// of any the backend sent; or nothing, when its status is tried again elsewhere or answered by the error backend.
+    /// The backend's answer, keeping the request's <c>X-Request-ID</c> and the Ingress's <c>Strict-Transport-Security</c>
+    /// (set on the response before forwarding) in place of any the backend sent; or nothing, when its status is tried again elsewhere or answered by the error backend.
     /// Not async: it runs for every request.
     /// </summary>
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -93,7 +93,15 @@ internal sealed class ForwardedHeadersTransformer : HttpTransformer
             return ValueTask.FromResult(false);
         }
 
-        proxyResponse?.Headers.Remove(RequestId.Header);
+        if (proxyResponse is not null)
+        {
+            proxyResponse.Headers.Remove(RequestId.Header);
+            if (httpContext.Response.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.StrictTransportSecurity))
+            {
+                proxyResponse.Headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.StrictTransportSecurity);
+            }
+        }
+
         return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
     }
 

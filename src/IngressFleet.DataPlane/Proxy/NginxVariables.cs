@@ -25,7 +25,7 @@ public static class NginxVariables
             "scheme" or "pass_access_scheme" => request.Scheme,
             "request_uri" => RequestUri(context),
             "escaped_request_uri" => RequestVariables.Escape(RequestUri(context)),
-            "uri" => $"{request.PathBase}{request.Path}",
+            "uri" => string.Concat(request.PathBase.Value, request.Path.Value),
             "args" => request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty,
             "request_method" => request.Method,
             "remote_addr" => context.Connection.RemoteIpAddress?.ToString(),

@@ -239,7 +239,7 @@ internal sealed partial class ProxyHandler
             var destination = pool.Prefix(index, tls);
             // Made only for an Ingress whose statuses are tried again or answered by its error backend.
             var retriesStatus = movesClient && policy.Statuses != 0 && (retry ??= new RetryBudget(policy, pool.Count, context, started)).MayRetryStatus;
-            var held = retriesStatus || route.ErrorCodes.Count > 0 ? new HeldResponse(retriesStatus ? policy : null, route.ErrorCodes) : null;
+            var held = retriesStatus || route.ErrorCodes.Count > 0 ? new HeldResponse(retriesStatus ? retry : null, route.ErrorCodes) : null;
 
             // One forward to one destination, with passive health told how it went (inline: an async call of its own
             // would cost every request a second state machine).
@@ -286,8 +286,7 @@ internal sealed partial class ProxyHandler
             // Nothing reached the client: the next destination answers as if it had been the first.
             _telemetry.Retried(route, reason);
             Log.Retrying(_logger, route.BackendKey, destination, reason);
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Features.Set<IForwarderErrorFeature>(null);
+            ResetResponse(context);
             index = next;
             if (traffic.AffinityCookie is { } sticksBy)
             {
@@ -305,10 +304,13 @@ internal sealed partial class ProxyHandler
         var header = policy.Header is { } name && request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
         var cookie = policy.Cookie is { } cookieName ? request.Cookies[cookieName] : null;
         var hash = 0UL;
-        if (policy.Weight > 0 && context.Connection.RemoteIpAddress is { } address)
+        if (policy.Weight > 0)
         {
+            // No address (a Unix socket, say): a side at random, not always the canary.
             Span<byte> bytes = stackalloc byte[16];
-            hash = address.TryWriteBytes(bytes, out var written) ? FleetHash.Of(bytes[..written]) : 0;
+            hash = context.Connection.RemoteIpAddress is { } address && address.TryWriteBytes(bytes, out var written)
+                ? FleetHash.Of(bytes[..written])
+                : (ulong)Random.Shared.NextInt64();
         }
 
         return canary.Chooses(header, cookie, hash);
@@ -324,7 +326,7 @@ internal sealed partial class ProxyHandler
 
         var request = context.Request;
         var rewritten = route.Rewrite?.Apply(
-            $"{request.PathBase}{request.Path}",
+            string.Concat(request.PathBase.Value, request.Path.Value),
             request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty,
             name => NginxVariables.Of(context, name));
         return ForwardedHeadersTransformer.For(route.Options.UpstreamVhost, rewritten, route.Options.ConnectTimeout, held);
@@ -368,8 +370,13 @@ internal sealed partial class ProxyHandler
 
         var index = pool.Pick(LoadBalancingPolicy.PowerOfTwoChoices);
         var destination = pool.Prefix(index, pool.Endpoints.Tls);
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Features.Set<IForwarderErrorFeature>(null);
+        ResetResponse(context);
+        if (!originalPath)
+        {
+            // The request's body went to the backend already: the error backend gets none (not a second, partial copy).
+            ErrorBackendTransformer.SendWithoutBody(context);
+        }
+
         pool.Started(index);
         try
         {
@@ -385,6 +392,18 @@ internal sealed partial class ProxyHandler
         {
             pool.Ended(index);
         }
+    }
+
+    /// <summary>Before another destination answers: nothing of the failed attempt's status or error stays.</summary>
+    private static void ResetResponse(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>() is { } response)
+        {
+            response.ReasonPhrase = null;
+        }
+
+        context.Features.Set<IForwarderErrorFeature>(null);
     }
 
     /// <summary>A failed forward: nginx's status for a body over the limit, and one log line without a stack.</summary>
@@ -503,15 +522,8 @@ internal sealed partial class ProxyHandler
     }
 
     /// <summary>Set when the response starts, so it stands whatever the backend sent.</summary>
-    private static void AddHsts(HttpContext context, string hsts) =>
-        context.Response.OnStarting(
-            static state =>
-            {
-                var (response, value) = ((HttpResponse, string))state;
-                response.Headers.StrictTransportSecurity = value;
-                return Task.CompletedTask;
-            },
-            (context.Response, hsts));
+    /// <summary>Set before forwarding (no per-request callback); the forward transform drops the backend's own value, so this one stands.</summary>
+    private static void AddHsts(HttpContext context, string hsts) => context.Response.Headers.StrictTransportSecurity = hsts;
 
     private static Task RefuseAsync(HttpContext context, Refusal refusal)
     {

@@ -30,6 +30,9 @@ internal sealed class RetryBudget
     /// <summary>Whether the coming attempt may hold back a response to try again (it is not the last one, and the request can be sent again).</summary>
     public bool MayRetryStatus => _policy.Statuses != 0 && _repeatable && _tried.Count + 1 < _attempts && WithinTime;
 
+    /// <summary>Whether a response with <paramref name="status"/> is tried again, by the policy.</summary>
+    public bool RetriesStatus(int status) => _policy.RetriesStatus(status);
+
     private bool WithinTime => _policy.Timeout <= TimeSpan.Zero || System.Diagnostics.Stopwatch.GetElapsedTime(_started) < _policy.Timeout;
 
     /// <summary>Why the failed attempt is tried again (nginx's condition name), or null when it is not.</summary>

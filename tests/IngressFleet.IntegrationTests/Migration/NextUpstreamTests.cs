@@ -135,6 +135,12 @@ public sealed class NextUpstreamTests(NextUpstreamFixture fixture) : IClassFixtu
         Assert.Equal("80", echo.Headers["X-Service-Port"]);
         Assert.Matches("^[0-9a-f]{32}$", echo.Headers["X-Request-ID"]);
 
+        // A request with a body: its body went to the backend, so the error backend gets the method without it.
+        var (postStatus, postEcho) = await SendForEchoAsync("custom-errors.test", "/orders", HttpMethod.Post, "order=1");
+        Assert.Equal(HttpStatusCode.OK, postStatus);
+        Assert.Equal("POST", postEcho!.Method);
+        Assert.Equal(string.Empty, postEcho.Body);
+
         // A status the Ingress does not list reaches the client as the backend sent it.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await SendForEchoAsync("other-errors.test", "/")).Status);
     }
@@ -148,11 +154,21 @@ public sealed class NextUpstreamTests(NextUpstreamFixture fixture) : IClassFixtu
         Assert.Equal("/orders", echo!.Path);
         Assert.Equal("503", echo.Headers["X-Code"]);
         Assert.False(echo.Headers.ContainsKey("X-Original-URI"));
+
+        // Nothing was sent to the backend: the error backend gets the request whole, body and all.
+        var (postStatus, postEcho) = await SendForEchoAsync("no-endpoints.test", "/orders", HttpMethod.Post, "order=2");
+        Assert.Equal(HttpStatusCode.OK, postStatus);
+        Assert.Equal("order=2", postEcho!.Body);
     }
 
-    private async Task<(HttpStatusCode Status, Host.Demo.EchoResponse? Echo)> SendForEchoAsync(string host, string pathAndQuery)
+    private async Task<(HttpStatusCode Status, Host.Demo.EchoResponse? Echo)> SendForEchoAsync(string host, string pathAndQuery, HttpMethod? method = null, string? body = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, pathAndQuery);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body);
+        }
+
         request.Headers.Host = host;
         request.Headers.Accept.ParseAdd("text/html");
         using var response = await _host.Proxy.SendAsync(request);
