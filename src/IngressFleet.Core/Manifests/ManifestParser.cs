@@ -239,13 +239,5 @@ public static class ManifestParser
     private static bool IsParseFailure(Exception e) =>
         e is YamlException or InvalidOperationException or FormatException or OverflowException or InvalidCastException or ArgumentException or KeyNotFoundException;
 
-    private static string Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e.Message;
-    }
+    private static string Innermost(Exception e) => Logging.ExceptionChain.Innermost(e)!.Message;
 }

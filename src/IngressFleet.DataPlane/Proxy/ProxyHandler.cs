@@ -435,15 +435,7 @@ internal sealed partial class ProxyHandler
             or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient
             or ForwarderError.UpgradeResponseCanceled or ForwarderError.UpgradeResponseClient;
 
-    private static string Innermost(Exception? exception)
-    {
-        while (exception?.InnerException is not null)
-        {
-            exception = exception.InnerException;
-        }
-
-        return exception?.Message ?? "no detail";
-    }
+    private static string Innermost(Exception? exception) => ExceptionChain.Innermost(exception)?.Message ?? "no detail";
 
     /// <summary>Failures the destination caused (connect, timeout), or success; not the client going away.</summary>
     private static bool IsHealthEvidence(ForwarderError error) =>

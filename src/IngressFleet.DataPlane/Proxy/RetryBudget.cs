@@ -42,7 +42,7 @@ internal sealed class RetryBudget
         if (error == ForwarderError.Request && IsConnectFailure(exception))
         {
             // Nothing was sent: any request may go to another destination, body and all.
-            var timedOut = Innermost(exception) is TimeoutException;
+            var timedOut = Core.Logging.ExceptionChain.Innermost(exception) is TimeoutException;
             return (timedOut ? _policy.OnTimeout : _policy.OnError) ? timedOut ? "timeout" : "error" : null;
         }
 
@@ -94,15 +94,5 @@ internal sealed class RetryBudget
         }
 
         return false;
-    }
-
-    private static Exception? Innermost(Exception? exception)
-    {
-        while (exception?.InnerException is not null)
-        {
-            exception = exception.InnerException;
-        }
-
-        return exception;
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;
 using k8s.Models;
 
@@ -11,19 +10,18 @@ namespace IngressFleet.Tests.AccessControl;
 public sealed class BasicAuthTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-    private EchoBackend _echo = null!;
+    private EchoHost _setup = null!;
     private StandaloneHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _echo = await EchoBackend.StartAsync("echo");
-        _host = await StandaloneHost.StartAsync();
+        _setup = await EchoHost.StartAsync();
+        _host = _setup.Host;
     }
 
     public async Task DisposeAsync()
     {
-        await _host.DisposeAsync();
-        await _echo.DisposeAsync();
+        await _setup.DisposeAsync();
     }
 
     [Fact]
@@ -86,7 +84,6 @@ public sealed class BasicAuthTests : IAsyncLifetime
                     .Annotate("nginx.ingress.kubernetes.io/auth-type", "basic")
                     .Annotate("nginx.ingress.kubernetes.io/auth-secret", "users")
                     .Annotate("nginx.ingress.kubernetes.io/auth-realm", "Staff only").Build(),
-                .. ObjectsForBackends.ServiceFor("echo", _echo),
             ]);
         _host.Write("users.yaml", [new V1Secret { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = "users", NamespaceProperty = "default" }, Type = "Opaque", Data = new Dictionary<string, byte[]> { ["auth"] = Encoding.UTF8.GetBytes(htpasswd) } }]);
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;
 
 namespace IngressFleet.Tests.AccessControl;
@@ -8,13 +7,13 @@ namespace IngressFleet.Tests.AccessControl;
 public sealed class CorsTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-    private EchoBackend _echo = null!;
+    private EchoHost _setup = null!;
     private StandaloneHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _echo = await EchoBackend.StartAsync("echo");
-        _host = await StandaloneHost.StartAsync();
+        _setup = await EchoHost.StartAsync();
+        _host = _setup.Host;
         _host.Write(
             "cors.yaml",
             [
@@ -27,15 +26,13 @@ public sealed class CorsTests : IAsyncLifetime
                     .Annotate("nginx.ingress.kubernetes.io/auth-secret", "nobody").Build(),
                 Objects.Ingress("open-cors").Rule("open-cors.test", "/", "Prefix", "echo", "http")
                     .Annotate("nginx.ingress.kubernetes.io/enable-cors", "true").Build(),
-                .. ObjectsForBackends.ServiceFor("echo", _echo),
             ]);
         await Eventually.HoldsAsync(async () => await _host.WhoAnswersAsync("open-cors.test", "/") == "echo", Bound, "open-cors.test served");
     }
 
     public async Task DisposeAsync()
     {
-        await _host.DisposeAsync();
-        await _echo.DisposeAsync();
+        await _setup.DisposeAsync();
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class ExternalAuthTests : IAsyncLifetime
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
     private readonly ConcurrentQueue<IHeaderDictionary> _asked = new();
     private WebApplication _auth = null!;
-    private EchoBackend _echo = null!;
+    private EchoHost _setup = null!;
     private StandaloneHost _host = null!;
 
     public async Task InitializeAsync()
@@ -48,8 +48,8 @@ public sealed class ExternalAuthTests : IAsyncLifetime
             return Task.CompletedTask;
         });
         var auth = await LoopbackApp.StartAsync(_auth);
-        _echo = await EchoBackend.StartAsync("echo");
-        _host = await StandaloneHost.StartAsync();
+        _setup = await EchoHost.StartAsync();
+        _host = _setup.Host;
         var closed = FreePorts.Take(1)[0];
         _host.Write(
             "external.yaml",
@@ -59,15 +59,13 @@ public sealed class ExternalAuthTests : IAsyncLifetime
                 Guarded("down", $"http://127.0.0.1:{closed}/check").Build(),
                 Guarded("cached", $"http://127.0.0.1:{auth.Port}/check")
                     .Annotate("nginx.ingress.kubernetes.io/auth-cache-key", "$http_authorization").Annotate("nginx.ingress.kubernetes.io/auth-cache-duration", "202 1m").Build(),
-                .. ObjectsForBackends.ServiceFor("echo", _echo),
             ]);
         await Eventually.HoldsAsync(async () => (await SendAsync("ext.test", "good")).StatusCode == HttpStatusCode.OK, Bound, "ext.test served");
     }
 
     public async Task DisposeAsync()
     {
-        await _host.DisposeAsync();
-        await _echo.DisposeAsync();
+        await _setup.DisposeAsync();
         await _auth.DisposeAsync();
     }
 

@@ -15,7 +15,8 @@ internal static class ObjectsForBackends
 
     private static object[] ServiceFor(string name, string portName, EchoBackend[] backends) => ServiceFor(name, portName, [.. backends.Select(b => b.Port)]);
 
-    private static object[] ServiceFor(string name, string portName, int[] ports)
+    /// <summary>A Service with one port named <paramref name="portName"/> (443 for <c>https</c>, else 80) and one EndpointSlice per port of 127.0.0.1.</summary>
+    public static object[] ServiceFor(string name, string portName, params int[] ports)
     {
         var objects = new List<object> { Objects.Service(name, "default", Objects.Port(portName == "https" ? 443 : 80, portName)) };
         for (var i = 0; i < ports.Length; i++)

@@ -49,11 +49,9 @@ public sealed class NextUpstreamFixture : IAsyncLifetime
                     .Annotate(Nginx + "custom-http-errors", "404").Annotate(Nginx + "default-backend", "error-pages").Build(),
                 Objects.Ingress("no-endpoints").Rule("no-endpoints.test", "/", "Prefix", "empty", 80)
                     .Annotate(Nginx + "default-backend", "error-pages").Build(),
-                Objects.Service("only-unavailable", "default", Objects.Port(80)),
-                Objects.Slice("only-unavailable", "default", null, unavailablePort, ("127.0.0.1", true)),
-                Objects.Service("empty", "default", Objects.Port(80)),
-                Objects.Service("error-pages", "default", Objects.Port(80)),
-                Objects.Slice("error-pages", "default", null, _echo.Port, ("127.0.0.1", true)),
+                .. ObjectsForBackends.ServiceFor("only-unavailable", "http", unavailablePort),
+                .. ObjectsForBackends.ServiceFor("empty", "http"),
+                .. ObjectsForBackends.ServiceFor("error-pages", _echo),
             ]);
         await Eventually.HoldsAsync(async () => (await _host.GetAsync("errors-only.test", "/")).StatusCode != HttpStatusCode.NotFound, TimeSpan.FromSeconds(15), "the Ingresses served");
     }
@@ -73,14 +71,7 @@ public sealed class NextUpstreamFixture : IAsyncLifetime
         Objects.Ingress(name).Rule($"{name}.test", "/", "Prefix", failing, 80).Annotate("ingressfleet.io/load-balance", "round-robin");
 
     /// <summary>A Service with two endpoints: the echo backend, and <paramref name="port"/>.</summary>
-    private object[] Service(string name, int port)
-    {
-        var working = Objects.Slice(name, "default", null, _echo.Port, ("127.0.0.1", true));
-        working.Metadata.Name = $"{name}-working";
-        var failing = Objects.Slice(name, "default", null, port, ("127.0.0.1", true));
-        failing.Metadata.Name = $"{name}-failing";
-        return [Objects.Service(name, "default", Objects.Port(80)), working, failing];
-    }
+    private object[] Service(string name, int port) => ObjectsForBackends.ServiceFor(name, "http", _echo.Port, port);
 }
 
 public sealed class NextUpstreamTests(NextUpstreamFixture fixture) : IClassFixture<NextUpstreamFixture>

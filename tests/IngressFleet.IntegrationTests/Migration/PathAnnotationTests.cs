@@ -44,7 +44,7 @@ public sealed class PathAnnotationFixture : IAsyncLifetime
                 Objects.Ingress("sticky").Annotate(Nginx + "affinity", "cookie").Annotate(Nginx + "session-cookie-samesite", "Strict")
                     .Annotate(Nginx + "session-cookie-max-age", "3600").Rule("sticky.test", "/app", "Prefix", "pair", 80).Build(),
                 Objects.Ingress("hashed").Annotate(Nginx + "upstream-hash-by", "$request_uri").Rule("hashed.test", "/", "Prefix", "pair", 80).Build(),
-                .. Pair(),
+                .. ObjectsForBackends.ServiceFor("pair", _echo, _fallback),
                 .. ObjectsForBackends.ServiceFor("echo", _echo),
                 .. ObjectsForBackends.ServiceFor("fallback", _fallback),
             ]);
@@ -56,16 +56,6 @@ public sealed class PathAnnotationFixture : IAsyncLifetime
         await _host.DisposeAsync();
         await _echo.DisposeAsync();
         await _fallback.DisposeAsync();
-    }
-
-    /// <summary>A Service whose two endpoints are the two echo backends.</summary>
-    private object[] Pair()
-    {
-        var first = Objects.Slice("pair", "default", null, _echo.Port, ("127.0.0.1", true));
-        first.Metadata.Name = "pair-echo";
-        var second = Objects.Slice("pair", "default", null, _fallback.Port, ("127.0.0.1", true));
-        second.Metadata.Name = "pair-fallback";
-        return [Objects.Service("pair", "default", Objects.Port(80)), first, second];
     }
 }
 

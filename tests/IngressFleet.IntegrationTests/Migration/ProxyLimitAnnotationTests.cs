@@ -32,8 +32,7 @@ public sealed class ProxyLimitAnnotationFixture : IAsyncLifetime
                 Objects.Ingress("default").Rule("default.test", "/", "Prefix", "echo", "http").Build(),
                 Objects.Ingress("impatient").Annotate(Nginx + "proxy-read-timeout", "500ms").Rule("impatient.test", "/", "Prefix", "slow", 80).Build(),
                 Objects.Ingress("patient").Rule("patient.test", "/", "Prefix", "slow", 80).Build(),
-                Objects.Service("slow", "default", Objects.Port(80)),
-                Objects.Slice("slow", "default", null, _slow.Port, ("127.0.0.1", true)),
+                .. ObjectsForBackends.ServiceFor("slow", _slow.Port, "http"),
                 .. ObjectsForBackends.ServiceFor("echo", _echo),
             ]);
         await Eventually.HoldsAsync(async () => (await _host.GetAsync("default.test", "/")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "default.test served");

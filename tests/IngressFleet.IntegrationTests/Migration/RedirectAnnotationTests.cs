@@ -1,5 +1,4 @@
 using System.Net;
-using IngressFleet.Host.Demo;
 using IngressFleet.Tests.Fixtures;
 
 namespace IngressFleet.Tests.Migration;
@@ -8,13 +7,13 @@ namespace IngressFleet.Tests.Migration;
 public sealed class RedirectAnnotationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-    private EchoBackend _echo = null!;
+    private EchoHost _setup = null!;
     private StandaloneHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _echo = await EchoBackend.StartAsync("echo");
-        _host = await StandaloneHost.StartAsync();
+        _setup = await EchoHost.StartAsync();
+        _host = _setup.Host;
         _host.Write(
             "redirects.yaml",
             [
@@ -26,15 +25,13 @@ public sealed class RedirectAnnotationTests : IAsyncLifetime
                     .Annotate("nginx.ingress.kubernetes.io/permanent-redirect", "https://permanent.example.com/").Build(),
                 Ingress("app").Annotate("nginx.ingress.kubernetes.io/app-root", "/app1").Build(),
                 Ingress("forced").Annotate("nginx.ingress.kubernetes.io/force-ssl-redirect", "true").Build(),
-                .. ObjectsForBackends.ServiceFor("echo", _echo),
             ]);
         await Eventually.HoldsAsync(async () => (await GetAsync("app.test", "/app1")).Status == HttpStatusCode.OK, Bound, "app.test served");
     }
 
     public async Task DisposeAsync()
     {
-        await _host.DisposeAsync();
-        await _echo.DisposeAsync();
+        await _setup.DisposeAsync();
     }
 
     [Theory]

@@ -10,17 +10,15 @@ namespace IngressFleet.Tests.Core.Routing;
 public sealed class CanaryTests
 {
     private const string Nginx = "nginx.ingress.kubernetes.io/";
-    private static readonly DateTime Older = RouteTables.Older;
-    private static readonly DateTime Newer = RouteTables.Newer;
 
     [Fact]
     public void ACanary_JoinsTheMainRouteOfItsPath_WithoutAConflict_EvenWhenOlder()
     {
-        var table = Build(
+        var table = RouteTables.Build(
         [
-            Objects.Ingress("canary").Created(Older).Annotate(Nginx + "canary", "true").Annotate(Nginx + "canary-weight", "10")
+            Objects.Ingress("canary").Created(RouteTables.Older).Annotate(Nginx + "canary", "true").Annotate(Nginx + "canary-weight", "10")
                 .Rule("shop.com", "/", "Prefix", "shop-v2", 80),
-            Objects.Ingress("main").Created(Newer).Rule("shop.com", "/", "Prefix", "shop", 80),
+            Objects.Ingress("main").Created(RouteTables.Newer).Rule("shop.com", "/", "Prefix", "shop", 80),
         ]);
 
         var route = table.Match("shop.com", "/cart");
@@ -34,7 +32,7 @@ public sealed class CanaryTests
     [Fact]
     public void ACanaryWithoutAMainRoute_ServesNothing_AndIsReported()
     {
-        var table = Build([Objects.Ingress("lonely").Annotate(Nginx + "canary", "true").Rule("new.com", "/", "Prefix", "v2", 80)]);
+        var table = RouteTables.Build([Objects.Ingress("lonely").Annotate(Nginx + "canary", "true").Rule("new.com", "/", "Prefix", "v2", 80)]);
 
         Assert.Null(table.Match("new.com", "/"));
         var conflict = Assert.Single(table.Conflicts);
@@ -86,6 +84,4 @@ public sealed class CanaryTests
     }
 
     private static RouteEntry Entry() => new("c.com", "/", PathMatch.Prefix, new BackendRef("default", "v2", 80, null), "default/canary");
-
-    private static RouteTable Build(IEnumerable<V1Ingress> ingresses) => RouteTables.Build(ingresses);
 }

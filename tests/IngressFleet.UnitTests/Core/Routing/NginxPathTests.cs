@@ -14,19 +14,17 @@ public sealed class NginxPathTests
     private const string Nginx = "nginx.ingress.kubernetes.io/";
     private const string NotFound = "404";
 
-    private static readonly DateTime Older = RouteTables.Older;
-    private static readonly DateTime Newer = RouteTables.Newer;
 
     private static readonly V1Ingress[] RegexHost =
     [
-        Objects.Ingress("regex").Created(Older).Annotate(Nginx + "use-regex", "true")
+        Objects.Ingress("regex").Created(RouteTables.Older).Annotate(Nginx + "use-regex", "true")
             .Rule("r.com", "/api/v[0-9]+/users", "ImplementationSpecific", "users", 80)
             .Rule("r.com", "/api", "Prefix", "api", 80)
             .Rule("r.com", "/a.*", "ImplementationSpecific", "a-any", 80)
             .Rule("r.com", "/exact", "Exact", "exact", 80),
 
         // No annotation of its own, but on a host where another Ingress asks for regular expressions.
-        Objects.Ingress("plain").Created(Newer)
+        Objects.Ingress("plain").Created(RouteTables.Newer)
             .Rule("r.com", "/static", "Prefix", "static", 80)
             .Rule("p.com", "/static", "Prefix", "p-static", 80),
     ];
@@ -58,7 +56,7 @@ public sealed class NginxPathTests
     [MemberData(nameof(RegexCases))]
     public void UseRegex_MakesEveryPathOfTheHostARegularExpression_TriedLongestFirst(string host, string path, string expected)
     {
-        var table = Build(RegexHost);
+        var table = RouteTables.Build(RegexHost);
 
         Assert.Equal(expected, table.Match(host, path)?.Backend.Service ?? NotFound);
     }
@@ -66,7 +64,7 @@ public sealed class NginxPathTests
     [Fact]
     public void RewriteTarget_AloneMakesTheHostRegex_AndRewritesWithTheGroups()
     {
-        var table = Build(
+        var table = RouteTables.Build(
         [
             Objects.Ingress("rewrite").Annotate(Nginx + "rewrite-target", "/$2")
                 .Rule("w.com", "/something(/|$)(.*)", "ImplementationSpecific", "app", 80),
@@ -84,7 +82,7 @@ public sealed class NginxPathTests
     [Fact]
     public void RewriteTarget_EqualToThePath_RewritesNothing_AndLeavesTheHostPlain()
     {
-        var table = Build([Objects.Ingress("same").Annotate(Nginx + "rewrite-target", "/app").Rule("s.com", "/app", "Prefix", "app", 80)]);
+        var table = RouteTables.Build([Objects.Ingress("same").Annotate(Nginx + "rewrite-target", "/app").Rule("s.com", "/app", "Prefix", "app", 80)]);
 
         var route = table.Match("s.com", "/app/x");
 
@@ -142,12 +140,12 @@ public sealed class NginxPathTests
     [Fact]
     public void ServerAlias_ServesEveryPathOfTheHost_ButNeverTakesARealHost()
     {
-        var table = Build(
+        var table = RouteTables.Build(
         [
-            Objects.Ingress("main").Created(Older).Annotate(Nginx + "server-alias", "alias.com, Other.COM, taken.com")
+            Objects.Ingress("main").Created(RouteTables.Older).Annotate(Nginx + "server-alias", "alias.com, Other.COM, taken.com")
                 .Rule("main.com", "/", "Prefix", "main", 80),
-            Objects.Ingress("more").Created(Newer).Rule("main.com", "/more", "Prefix", "more", 80),
-            Objects.Ingress("taken").Created(Newer).Rule("taken.com", "/", "Prefix", "taken", 80),
+            Objects.Ingress("more").Created(RouteTables.Newer).Rule("main.com", "/more", "Prefix", "more", 80),
+            Objects.Ingress("taken").Created(RouteTables.Newer).Rule("taken.com", "/", "Prefix", "taken", 80),
         ]);
 
         Assert.Equal("main", table.Match("alias.com", "/x")?.Backend.Service);
@@ -167,7 +165,7 @@ public sealed class NginxPathTests
     [Fact]
     public void FromToWwwRedirect_RedirectsTheOtherName_BothWays_UnlessARuleNamesIt()
     {
-        var table = Build(
+        var table = RouteTables.Build(
         [
             Objects.Ingress("bare").Annotate(Nginx + "from-to-www-redirect", "true").Rule("bare.com", "/", "Prefix", "bare", 80),
             Objects.Ingress("www").Annotate(Nginx + "from-to-www-redirect", "true").Rule("www.site.com", "/", "Prefix", "site", 80),
@@ -180,6 +178,4 @@ public sealed class NginxPathTests
         Assert.Null(table.Match("bare.com", "/x")?.RedirectToHost);
         Assert.Equal("both-www", table.Match("www.both.com", "/")?.Backend.Service);
     }
-
-    private static RouteTable Build(IEnumerable<V1Ingress> ingresses) => RouteTables.Build(ingresses);
 }

@@ -15,8 +15,6 @@ public sealed class RouteTableTests
 {
     private const string NotFound = "404";
 
-    private static readonly DateTime Older = RouteTables.Older;
-    private static readonly DateTime Newer = RouteTables.Newer;
 
     private static readonly Dictionary<string, V1Ingress[]> Scenarios = new()
     {
@@ -49,12 +47,12 @@ public sealed class RouteTableTests
         ],
         ["default-scope"] =
         [
-            Objects.Ingress("catch-all").Created(Older).Default("cluster-default", 80),
-            Objects.Ingress("team-b").Created(Newer).Rule("b.com", "/app", "Prefix", "b-app", 80),
-            Objects.Ingress("team-c").Created(Newer)
+            Objects.Ingress("catch-all").Created(RouteTables.Older).Default("cluster-default", 80),
+            Objects.Ingress("team-b").Created(RouteTables.Newer).Rule("b.com", "/app", "Prefix", "b-app", 80),
+            Objects.Ingress("team-c").Created(RouteTables.Newer)
                 .Rule("c.com", "/x", "Prefix", "c-x", 80)
                 .Default("c-default", 80),
-            Objects.Ingress("team-c-more").Created(Newer.AddDays(1)).Rule("c.com", "/more", "Prefix", "c-more", 80),
+            Objects.Ingress("team-c-more").Created(RouteTables.Newer.AddDays(1)).Rule("c.com", "/more", "Prefix", "c-more", 80),
         ],
         ["no-default"] =
         [
@@ -67,10 +65,10 @@ public sealed class RouteTableTests
         ],
         ["merge"] =
         [
-            Objects.Ingress("new").Created(Newer)
+            Objects.Ingress("new").Created(RouteTables.Newer)
                 .Rule("m.com", "/", "Prefix", "new-root", 80)
                 .Rule("m.com", "/new", "Prefix", "new-only", 80),
-            Objects.Ingress("old").Created(Older)
+            Objects.Ingress("old").Created(RouteTables.Older)
                 .Rule("m.com", "/", "Prefix", "old-root", 80),
         ],
     };
@@ -149,7 +147,7 @@ public sealed class RouteTableTests
     [MemberData(nameof(Cases))]
     public void Match_FollowsIngressV1Semantics(string scenario, string host, string path, string expectedService)
     {
-        var table = Build(Scenarios[scenario]);
+        var table = RouteTables.Build(Scenarios[scenario]);
 
         var match = table.Match(host, path);
 
@@ -159,7 +157,7 @@ public sealed class RouteTableTests
     [Fact]
     public void Build_ReportsTheLoserOfAConflict_AndTheWinnerIsTheOlderIngress()
     {
-        var table = Build(Scenarios["merge"]);
+        var table = RouteTables.Build(Scenarios["merge"]);
 
         var conflict = Assert.Single(table.Conflicts);
         Assert.Equal("default/old", conflict.Winner);
@@ -171,10 +169,10 @@ public sealed class RouteTableTests
     [Fact]
     public void Build_TreatsPrefixWithAndWithoutTrailingSlashAsTheSamePath()
     {
-        var table = Build(
+        var table = RouteTables.Build(
         [
-            Objects.Ingress("a").Created(Older).Rule("t.com", "/p", "Prefix", "first", 80),
-            Objects.Ingress("b").Created(Newer).Rule("t.com", "/p/", "Prefix", "second", 80),
+            Objects.Ingress("a").Created(RouteTables.Older).Rule("t.com", "/p", "Prefix", "first", 80),
+            Objects.Ingress("b").Created(RouteTables.Newer).Rule("t.com", "/p/", "Prefix", "second", 80),
         ]);
 
         Assert.Equal("first", table.Match("t.com", "/p/x")?.Backend.Service);
@@ -184,10 +182,10 @@ public sealed class RouteTableTests
     [Fact]
     public void Build_UsesTheOldestIngressDefaultBackend()
     {
-        var table = Build(
+        var table = RouteTables.Build(
         [
-            Objects.Ingress("late").Created(Newer).Default("late-default", 80),
-            Objects.Ingress("early").Created(Older).Default("early-default", 80),
+            Objects.Ingress("late").Created(RouteTables.Newer).Default("late-default", 80),
+            Objects.Ingress("early").Created(RouteTables.Older).Default("early-default", 80),
         ]);
 
         Assert.Equal("early-default", table.Match("any.com", "/")?.Backend.Service);
@@ -199,8 +197,8 @@ public sealed class RouteTableTests
     {
         var ingresses = Scenarios.Values.SelectMany(s => s).ToArray();
 
-        var forward = Build(ingresses);
-        var backward = Build([.. ingresses.Reverse()]);
+        var forward = RouteTables.Build(ingresses);
+        var backward = RouteTables.Build([.. ingresses.Reverse()]);
 
         // ImmutableArray's own Equals compares references; compare the elements.
         Assert.Equal(forward.Entries.AsEnumerable(), backward.Entries.AsEnumerable());
@@ -217,7 +215,7 @@ public sealed class RouteTableTests
             builder.Rule($"h{i}.example.com", $"/svc/{i}", "Prefix", $"s{i % 7}", 80);
         }
 
-        var table = Build([builder]);
+        var table = RouteTables.Build([builder]);
 
         for (var i = 0; i < 20_000; i += 997)
         {
@@ -279,6 +277,4 @@ public sealed class RouteTableTests
         };
         return new IngressRoutes("default", name, DateTimeOffset.UnixEpoch.AddDays(random.Next(3)), rules, fallback) { Options = options };
     }
-
-    private static RouteTable Build(IEnumerable<V1Ingress> ingresses) => RouteTables.Build(ingresses);
 }
