@@ -126,4 +126,8 @@ public sealed record IngressOptions(bool SslRedirect, string? Hsts, BackendProto
     /// <summary>The backend statuses <see cref="ErrorBackend"/> answers instead (ingress-nginx's <c>custom-http-errors</c>), comma-separated, ascending; null for none.</summary>
     [Id(27)]
     public string? CustomHttpErrors { get; init; }
+
+    /// <summary>Limits per client address, counted fleet-wide (ingress-nginx's <c>limit-rps</c> and kin); null for none.</summary>
+    [Id(28)]
+    public ClientLimit? ClientLimit { get; init; }
 }

@@ -75,15 +75,31 @@ public static class IngressAnnotations
     public static Annotation<bool> SessionCookieConditionalSameSiteNone { get; } = new(
         Ours + "session-cookie-conditional-samesite-none", Nginx + "session-cookie-conditional-samesite-none", AnnotationValues.Flag);
 
-    public static Annotation<int> MaxConnections { get; } = new(Ours + "max-connections", Nginx + "limit-connections", AnnotationValues.Count(1, 1_000_000));
+    /// <summary>Caps all clients of the Ingress together; ingress-nginx's <c>limit-connections</c> is per client (<see cref="ClientLimitConnections"/>).</summary>
+    public static Annotation<int> MaxConnections { get; } = new(Ours + "max-connections", null, AnnotationValues.Count(1, 1_000_000));
 
     public static Annotation<int> MaxQueue { get; } = new(Ours + "max-queue", null, AnnotationValues.Count(0, 100_000));
 
     public static Annotation<TimeSpan> QueueTimeout { get; } = new(Ours + "max-queue-timeout", null, AnnotationValues.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(10)));
 
-    public static Annotation<double> LimitRps { get; } = new(Ours + "limit-rps", Nginx + "limit-rps", AnnotationValues.Rate(0.001m, 1_000_000m));
+    /// <summary>Caps all clients of the Ingress together; ingress-nginx's <c>limit-rps</c> is per client (<see cref="ClientLimitRps"/>).</summary>
+    public static Annotation<double> LimitRps { get; } = new(Ours + "limit-rps", null, AnnotationValues.Rate(0.001m, 1_000_000m));
 
     public static Annotation<int> LimitBurst { get; } = new(Ours + "limit-burst", null, AnnotationValues.Count(1, 1_000_000));
+
+    // ingress-nginx's per-client limits: whole numbers, 0 meaning none, as its parser reads them.
+    public static Annotation<int> ClientLimitRps { get; } = new(Ours + "client-limit-rps", Nginx + "limit-rps", AnnotationValues.Count(0, 1_000_000));
+
+    public static Annotation<int> ClientLimitRpm { get; } = new(Ours + "client-limit-rpm", Nginx + "limit-rpm", AnnotationValues.Count(0, 60_000_000));
+
+    public static Annotation<int> ClientLimitConnections { get; } = new(Ours + "client-limit-connections", Nginx + "limit-connections", AnnotationValues.Count(0, 1_000_000));
+
+    public static Annotation<int> ClientLimitBurstMultiplier { get; } = new(Ours + "client-limit-burst-multiplier", Nginx + "limit-burst-multiplier", AnnotationValues.Count(0, 1_000));
+
+    public static Annotation<string> ClientLimitAllowlist { get; } = new(Ours + "client-limit-allowlist", Nginx + "limit-allowlist", AnnotationValues.Networks);
+
+    /// <summary>ingress-nginx's older name of <see cref="ClientLimitAllowlist"/>; the newer one wins when both are set, as in ingress-nginx.</summary>
+    public static Annotation<string> ClientLimitWhitelist { get; } = new(Ours + "client-limit-whitelist", Nginx + "limit-whitelist", AnnotationValues.Networks);
 
     public static Annotation<string> HealthCheckPath { get; } = new(Ours + "health-check-path", null, AnnotationValues.Path);
 
@@ -260,7 +276,8 @@ public static class IngressAnnotations
         SslRedirect, Hsts, BackendProtocol, LoadBalance, HashBy, UpstreamHashBy, Affinity, AffinityCookieName, AffinityMode,
         SessionCookiePath, SessionCookieDomain, SessionCookieSameSite, SessionCookieSecure, SessionCookieMaxAge, SessionCookieExpires,
         SessionCookieChangeOnFailure, SessionCookieConditionalSameSiteNone, MaxConnections, MaxQueue, QueueTimeout,
-        LimitRps, LimitBurst, HealthCheckPath, HealthCheckInterval, HealthCheckTimeout, HealthyThreshold, UnhealthyThreshold, ServerErrorsAreFailures,
+        LimitRps, LimitBurst, ClientLimitRps, ClientLimitRpm, ClientLimitConnections, ClientLimitBurstMultiplier, ClientLimitAllowlist, ClientLimitWhitelist,
+        HealthCheckPath, HealthCheckInterval, HealthCheckTimeout, HealthyThreshold, UnhealthyThreshold, ServerErrorsAreFailures,
         AllowSourceRange, WhitelistSourceRange, DenySourceRange, AuthType, AuthSecret, AuthSecretType, AuthRealm,
         EnableCors, CorsAllowOrigin, CorsAllowMethods, CorsAllowHeaders, CorsExposeHeaders, CorsAllowCredentials, CorsMaxAge,
         AuthUrl, AuthMethod, AuthSignin, AuthSigninRedirectParam, AuthResponseHeaders, AuthRequestRedirect, AuthAlwaysSetCookie, AuthCacheKey, AuthCacheDuration,
@@ -296,6 +313,7 @@ public static class IngressAnnotations
             Traffic = ReadTraffic(reader),
             ConnectionLimit = ReadConnectionLimit(reader),
             RateLimit = ReadRateLimit(reader),
+            ClientLimit = ReadClientLimit(reader),
             Health = ReadHealth(reader),
             SourceRanges = ReadSourceRanges(reader),
             BasicAuth = ReadBasicAuth(reader, ingressNamespace),
@@ -579,6 +597,18 @@ public static class IngressAnnotations
     {
         int? burst = reader.TryGet(LimitBurst, out var b) ? b : null;
         return reader.TryGet(LimitRps, out var rps) ? new RateLimit(rps, burst ?? (int)Math.Ceiling(rps)) : null;
+    }
+
+    private static ClientLimit? ReadClientLimit(AnnotationReader reader)
+    {
+        // Every value is read whether or not a limit is set, so a bad one is reported either way.
+        var rps = reader.TryGet(ClientLimitRps, out var r) ? r : 0;
+        var rpm = reader.TryGet(ClientLimitRpm, out var m) ? m : 0;
+        var connections = reader.TryGet(ClientLimitConnections, out var c) ? c : 0;
+        var multiplier = reader.TryGet(ClientLimitBurstMultiplier, out var b) ? b : ClientLimit.DefaultBurstMultiplier;
+        var whitelist = reader.TryGet(ClientLimitWhitelist, out var w) ? w : null;
+        var allowlist = reader.TryGet(ClientLimitAllowlist, out var a) ? a : whitelist;
+        return rps == 0 && rpm == 0 && connections == 0 ? null : new ClientLimit(rps, rpm, connections, multiplier, allowlist ?? string.Empty);
     }
 
     private static HealthPolicy ReadHealth(AnnotationReader reader)

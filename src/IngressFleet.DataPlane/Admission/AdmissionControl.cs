@@ -5,7 +5,8 @@ namespace IngressFleet.DataPlane.Admission;
 
 /// <summary>
 /// The request path's side of fleet-wide limits: one <see cref="ConnectionPermits"/> per (Ingress, backend)
-/// with a connection limit and one <see cref="RateBucket"/> per Ingress with a rate limit, made on first use.
+/// with a connection limit, one <see cref="RateBucket"/> per Ingress with a rate limit, and one
+/// <see cref="ClientLimiter"/> per Ingress with limits per client address, made on first use.
 /// Whoever holds the leases (the distribution layer) renews them from <see cref="ConnectionLimits"/> and
 /// <see cref="RateLimits"/>, and is woken through <see cref="RenewalWanted"/> when a request starts waiting.
 /// </summary>
@@ -13,8 +14,11 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<string, ConnectionPermits> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RateBucket> _rates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ClientLimiter> _clients = new(StringComparer.Ordinal);
     private long _rejectedConnections;
     private long _rejectedRate;
+    private long _rejectedClientConnections;
+    private long _rejectedClientRate;
 
     /// <summary>Released when a limit is created or a request is starved: the leases should be renewed now.</summary>
     public SemaphoreSlim RenewalWanted { get; } = new(0);
@@ -23,15 +27,24 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
 
     public IEnumerable<RateBucket> RateLimits => _rates.Values;
 
+    public IEnumerable<ClientLimiter> ClientLimits => _clients.Values;
+
     public long RejectedConnections => Interlocked.Read(ref _rejectedConnections);
 
     public long RejectedRate => Interlocked.Read(ref _rejectedRate);
+
+    public long RejectedClientConnections => Interlocked.Read(ref _rejectedClientConnections);
+
+    public long RejectedClientRate => Interlocked.Read(ref _rejectedClientRate);
 
     /// <summary>The key of the limit grain of an Ingress's connection limit to one backend.</summary>
     public static string ConnectionKey(string ingress, string backend) => $"connections|{ingress}|{backend}";
 
     /// <summary>The key of the limit grain of an Ingress's rate limit.</summary>
     public static string RateKey(string ingress) => $"rate|{ingress}";
+
+    /// <summary>The key of the client-limit grain of an Ingress's limits per client address.</summary>
+    public static string ClientKey(string ingress) => $"clients|{ingress}";
 
     public ConnectionPermits Connections(string ingress, string backend, ConnectionLimit limit)
     {
@@ -57,6 +70,21 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
         return bucket;
     }
 
+    public ClientLimiter Clients(string ingress, ClientLimit limit)
+    {
+        var limiter = _clients.GetOrAdd(ClientKey(ingress), key =>
+        {
+            var created = new ClientLimiter(key, limit, time);
+            created.ClientAdded += WakeOnce;
+            return created;
+        });
+        limiter.Limit = limit;
+        return limiter;
+    }
+
+    public void RejectedClient(ClientVerdict verdict) =>
+        Interlocked.Increment(ref verdict == ClientVerdict.RateExceeded ? ref _rejectedClientRate : ref _rejectedClientConnections);
+
     public void Rejected(bool rate) => Interlocked.Increment(ref rate ? ref _rejectedRate : ref _rejectedConnections);
 
     /// <summary>Forgets a limit nobody uses any more; the next request makes it anew.</summary>
@@ -64,6 +92,18 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
 
     /// <inheritdoc cref="Forget(ConnectionPermits)"/>
     public void Forget(RateBucket bucket) => _rates.TryRemove(bucket.Key, out _);
+
+    /// <inheritdoc cref="Forget(ConnectionPermits)"/>
+    public void Forget(ClientLimiter limiter) => _clients.TryRemove(limiter.Key, out _);
+
+    // A burst of new clients wakes the renewer once, not once each.
+    private void WakeOnce()
+    {
+        if (RenewalWanted.CurrentCount == 0)
+        {
+            RenewalWanted.Release();
+        }
+    }
 
     public void Dispose() => RenewalWanted.Dispose();
 }

@@ -40,6 +40,8 @@ internal sealed partial class ProxyHandler
     private readonly ForwarderRequestConfig _requestConfig;
     private readonly string? _defaultHsts;
     private readonly long _maxBodySize;
+    private readonly int _limitReqStatus;
+    private readonly int _limitConnStatus;
 
     /// <summary>H2C and gRPC backends: HTTP/2 by prior knowledge, never a downgrade (gRPC needs trailers).</summary>
     private readonly ForwarderRequestConfig _http2RequestConfig;
@@ -63,6 +65,7 @@ internal sealed partial class ProxyHandler
         _sslPassthrough = settings.SslPassthrough;
         _defaultHsts = settings.HstsValue;
         _maxBodySize = settings.MaxRequestBodySize;
+        (_limitReqStatus, _limitConnStatus) = (settings.LimitReqStatusCode, settings.LimitConnStatusCode);
         _firstRateShareWait = settings.FirstRateShareWait;
         _requestConfig = new ForwarderRequestConfig { ActivityTimeout = settings.UpstreamActivityTimeout };
         _http2RequestConfig = _requestConfig with { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
@@ -101,6 +104,8 @@ internal sealed partial class ProxyHandler
 
         string? destination = null;
         var error = ForwarderError.None;
+        ClientCounters? client = null;
+        var clientVerdict = ClientVerdict.Admitted;
         try
         {
             if (route is null)
@@ -144,6 +149,19 @@ internal sealed partial class ProxyHandler
             {
                 await RespondAsync(context, StatusCodes.Status413PayloadTooLarge, "the request body is larger than the Ingress takes (proxy-body-size)");
             }
+            else if (route.Options.ClientLimit is { } clientLimit && (clientVerdict = EnterClientLimits(context, route, clientLimit, out client)) != ClientVerdict.Admitted)
+            {
+                // Before access control, as nginx's limit_req and limit_conn run before allow/deny and authentication.
+                await RespondAsync(
+                    context,
+                    clientVerdict == ClientVerdict.RateExceeded ? _limitReqStatus : _limitConnStatus,
+                    clientVerdict switch
+                    {
+                        ClientVerdict.RateExceeded => "this client is over the Ingress's request rate (limit-rps, limit-rpm)",
+                        ClientVerdict.ConnectionsExceeded => "this client has as many requests in flight as the Ingress allows (limit-connections)",
+                        _ => "too many clients are being limited at once",
+                    });
+            }
             else if (await _access.CheckAsync(context, route.Options, state.Certificates.ClientCertificateFor(request.Host.Value)) is { } refusal)
             {
                 await RefuseAsync(context, refusal);
@@ -186,8 +204,27 @@ internal sealed partial class ProxyHandler
         }
         finally
         {
+            client?.Exit();
             _telemetry.Completed(context, started, route, destination, error, body);
         }
+    }
+
+    /// <summary>Counts the request against its client's limits, fleet-wide; a client in the Ingress's allowlist is not limited.</summary>
+    private ClientVerdict EnterClientLimits(HttpContext context, RouteEntry route, ClientLimit limit, out ClientCounters? entered)
+    {
+        entered = null;
+        if (context.Connection.RemoteIpAddress is not { } address || !limit.Applies(address))
+        {
+            return ClientVerdict.Admitted;
+        }
+
+        var verdict = _admission.Clients(route.Ingress, limit).TryEnter(address, out entered);
+        if (verdict != ClientVerdict.Admitted)
+        {
+            _admission.RejectedClient(verdict);
+        }
+
+        return verdict;
     }
 
     /// <summary>Picks the destination (affinity cookie, else the Ingress's balancing policy), forwards, and tells passive health how it went.</summary>

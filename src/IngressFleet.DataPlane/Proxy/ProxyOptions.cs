@@ -69,6 +69,14 @@ public sealed class ProxyOptions : IValidatableObject
     /// <summary>ingress-nginx's default: <c>hsts-max-age</c> 31536000, <c>hsts-include-subdomains</c> true, <c>hsts-preload</c> false.</summary>
     public const string DefaultHsts = "max-age=31536000; includeSubDomains";
 
+    /// <summary>The status of a request over its client's <c>limit-rps</c> or <c>limit-rpm</c>. Default 503, as ingress-nginx's <c>limit-req-status-code</c>.</summary>
+    [Range(400, 599)]
+    public int LimitReqStatusCode { get; set; } = 503;
+
+    /// <summary>The status of a request over its client's <c>limit-connections</c>. Default 503, as ingress-nginx's <c>limit-conn-status-code</c>.</summary>
+    [Range(400, 599)]
+    public int LimitConnStatusCode { get; set; } = 503;
+
     /// <summary>How long the first requests of a new rate limit wait for this silo's first share of it. Default 2 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan FirstRateShareWait { get; set; } = TimeSpan.FromSeconds(2);

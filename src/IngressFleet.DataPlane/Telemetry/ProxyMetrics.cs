@@ -77,9 +77,16 @@ internal sealed class ProxyMetrics
             {
                 new Measurement<long>(limits.RejectedConnections, new KeyValuePair<string, object?>("reason", "connections")),
                 new Measurement<long>(limits.RejectedRate, new KeyValuePair<string, object?>("reason", "rate")),
+                new Measurement<long>(limits.RejectedClientConnections, new KeyValuePair<string, object?>("reason", "client_connections")),
+                new Measurement<long>(limits.RejectedClientRate, new KeyValuePair<string, object?>("reason", "client_rate")),
             },
             "{request}",
-            "Requests refused by a fleet-wide limit: 503 (connections) or 429 (rate).");
+            "Requests refused by a fleet-wide limit: 503 (connections) or 429 (rate) of a whole Ingress; a client's own limits (limit-connections, limit-rps, limit-rpm), 503 unless configured.");
+        _meter.CreateObservableGauge(
+            "ingressfleet.limit.clients",
+            () => limits.ClientLimits.Select(l => new Measurement<int>(l.Clients, new KeyValuePair<string, object?>("ingressfleet.limit", l.Key))),
+            "{client}",
+            "Clients this silo counts under each Ingress's per-client limits.");
         _meter.CreateObservableCounter("ingressfleet.access_log.dropped", () => accessLog.Dropped, "{entry}", "Access log entries dropped because the writer fell behind.");
     }
 

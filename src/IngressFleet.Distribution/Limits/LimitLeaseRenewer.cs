@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace IngressFleet.Distribution.Limits;
 
 /// <summary>
-/// Keeps the leases of this silo's limits (<see cref="AdmissionControl"/>) renewed with their limit grains:
-/// every <see cref="LimitOptions.LimitRenewInterval"/>, at once when a request starts waiting, and hands
-/// back the ones idle for <see cref="LimitOptions.LimitIdleAfter"/>.
+/// Keeps the leases of this silo's limits (<see cref="AdmissionControl"/>) renewed with their limit grains, and
+/// reports the clients of its per-client limits to their client-limit grains: every
+/// <see cref="LimitOptions.LimitRenewInterval"/>, at once when a request starts waiting or a new client comes,
+/// and hands back the ones idle for <see cref="LimitOptions.LimitIdleAfter"/>.
 /// </summary>
 internal sealed partial class LimitLeaseRenewer(
     IClusterClient client,
@@ -32,7 +33,9 @@ internal sealed partial class LimitLeaseRenewer(
             }
 
             await Task.WhenAll(
-                admission.ConnectionLimits.Select(p => RenewAsync(p, self)).Concat(admission.RateLimits.Select(b => RenewAsync(b, self))));
+                admission.ConnectionLimits.Select(p => RenewAsync(p, self))
+                    .Concat(admission.RateLimits.Select(b => RenewAsync(b, self)))
+                    .Concat(admission.ClientLimits.Select(l => ReportAsync(l, self))));
         }
     }
 
@@ -72,6 +75,37 @@ internal sealed partial class LimitLeaseRenewer(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.RenewFailed(logger, bucket.Key, e.Message);
+        }
+    }
+
+    /// <summary>Tells the Ingress's client-limit grain which clients this silo saw, and takes this silo's part of those other silos see too.</summary>
+    private async Task ReportAsync(ClientLimiter limiter, string self)
+    {
+        var used = limiter.TakeUse();
+        if (used.Count == 0)
+        {
+            if (limiter.Clients == 0 && time.GetElapsedTime(limiter.LastUsed) > options.Value.LimitIdleAfter)
+            {
+                admission.Forget(limiter);
+            }
+
+            return;
+        }
+
+        var askedAt = time.GetTimestamp();
+        try
+        {
+            var shares = await client.GetGrain<IClientLimitGrain>(limiter.Key)
+                .ReportAsync(self, limiter.Limit.Connections, [.. used.Select(u => new ClientDemand(u.Client, u.RequestsPerSecond, u.Connections))]);
+            foreach (var share in shares.Shares)
+            {
+                limiter.Share(share.Client, share.RateFraction, share.Connections, shares.Duration, askedAt);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Parts already given lapse on their own, back to the whole limit per silo: ingress-nginx's meaning.
+            Log.RenewFailed(logger, limiter.Key, e.Message);
         }
     }
 

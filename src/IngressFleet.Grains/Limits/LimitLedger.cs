@@ -113,21 +113,8 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
     private Dictionary<string, double> FairShares(int limit)
     {
         var shares = _holdings.Keys.ToDictionary(k => k, _ => 0.0, StringComparer.Ordinal);
-        var remaining = (double)limit;
-        foreach (var cap in new Func<Holding, double>[] { h => h.Need, h => h.Demand })
-        {
-            var open = _holdings.Where(p => cap(p.Value) > shares[p.Key]).OrderBy(p => cap(p.Value) - shares[p.Key]).ToList();
-            while (open.Count > 0 && remaining > 0)
-            {
-                var equal = Math.Max(1, Math.Floor(remaining / open.Count));
-                var (silo, holding) = open[0];
-                var add = Math.Min(Math.Min(cap(holding) - shares[silo], equal), remaining);
-                shares[silo] += add;
-                remaining -= add;
-                open.RemoveAt(0);
-            }
-        }
-
+        var remaining = MaxMinFair.Fill(shares, _holdings.Select(p => KeyValuePair.Create(p.Key, p.Value.Need)), limit);
+        MaxMinFair.Fill(shares, _holdings.Select(p => KeyValuePair.Create(p.Key, p.Value.Demand)), remaining);
         return shares;
     }
 

@@ -310,7 +310,33 @@ internal static class AdminApi
                 }
             }
 
-            return Results.Json(new { limits = await Task.WhenAll(keys.Select(ViewAsync)) }, Json);
+            async Task<object> ClientViewAsync(IngressRoutes ingress)
+            {
+                var key = AdmissionControl.ClientKey(ingress.Key);
+                var limit = ingress.Options.ClientLimit!;
+                try
+                {
+                    var v = await client.GetGrain<IClientLimitGrain>(key).GetAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                    return new
+                    {
+                        key,
+                        grainSilo = v.GrainSilo,
+                        requestsPerSecond = limit.RequestsPerSecond,
+                        requestsPerMinute = limit.RequestsPerMinute,
+                        connections = limit.Connections,
+                        burstMultiplier = limit.BurstMultiplier,
+                        clients = v.Clients,
+                        sharedClients = v.SharedClients,
+                    };
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    return new { key, error = e.Message };
+                }
+            }
+
+            var perClient = state.Config.Ingresses.Values.Where(i => i.Options.ClientLimit is not null).OrderBy(i => i.Key, StringComparer.Ordinal).ToList();
+            return Results.Json(new { limits = await Task.WhenAll(keys.Select(ViewAsync)), clientLimits = await Task.WhenAll(perClient.Select(ClientViewAsync)) }, Json);
         });
 
         endpoints.MapGet("/api/v1/problems", (ConfigInForce inForce, int? limit, string? after) =>

@@ -23,6 +23,9 @@ public sealed class SlowBackend : IAsyncDisposable
 
     public int Peak => Volatile.Read(ref _peak);
 
+    /// <summary>Requests being served now.</summary>
+    public int Current => Volatile.Read(ref _current);
+
     public int Served => Volatile.Read(ref _served);
 
     public static async Task<SlowBackend> StartAsync(TimeSpan serviceTime)

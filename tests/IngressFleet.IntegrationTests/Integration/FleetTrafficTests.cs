@@ -17,6 +17,8 @@ public sealed class FleetTrafficFixture : IAsyncLifetime
     public const int MaxConnections = 20;
     public const double RateLimit = 40;
     public const int CanaryWeight = 20;
+    public const int ClientRateLimit = 10;
+    public const int ClientConnections = 6;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("ingressfleet-traffic-").FullName;
 
@@ -25,6 +27,9 @@ public sealed class FleetTrafficFixture : IAsyncLifetime
     public List<EchoBackend> Pool { get; } = [];
 
     public SlowBackend Slow { get; private set; } = null!;
+
+    /// <summary>Behind ingress-nginx's limit-connections (per client).</summary>
+    public SlowBackend PerClientSlow { get; private set; } = null!;
 
     public EchoBackend Rated { get; private set; } = null!;
 
@@ -45,6 +50,7 @@ public sealed class FleetTrafficFixture : IAsyncLifetime
         }
 
         Slow = await SlowBackend.StartAsync(TimeSpan.FromMilliseconds(400));
+        PerClientSlow = await SlowBackend.StartAsync(TimeSpan.FromMilliseconds(400));
         Rated = await EchoBackend.StartAsync("rated");
         Stable = await EchoBackend.StartAsync("stable");
         Canary = await EchoBackend.StartAsync("canary");
@@ -63,7 +69,15 @@ public sealed class FleetTrafficFixture : IAsyncLifetime
                 .Build(),
             Objects.Service("slow", "default", Objects.Port(80)),
             Objects.Slice("slow", "default", null, Slow.Port, ("127.0.0.1", true)),
+            Objects.Ingress("per-client").Rule("per-client.test", "/", "Prefix", "rated", "http")
+                .Annotate("nginx.ingress.kubernetes.io/limit-rps", ClientRateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Annotate("nginx.ingress.kubernetes.io/limit-burst-multiplier", "1")
+                .Build(),
+            Objects.Ingress("per-client-slow").Rule("per-client-slow.test", "/", "Prefix", "per-client-slow", "http")
+                .Annotate("nginx.ingress.kubernetes.io/limit-connections", ClientConnections.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Build(),
         };
+        objects.AddRange(ObjectsForBackends.ServiceFor("per-client-slow", PerClientSlow.Port, "http"));
         objects.AddRange(ObjectsForBackends.ServiceFor("pool", [.. Pool]));
         objects.AddRange(ObjectsForBackends.ServiceFor("rated", Rated));
         objects.Add(Objects.Ingress("split").Rule("split.test", "/", "Prefix", "stable", "http").Build());
@@ -118,6 +132,7 @@ public sealed class FleetTrafficFixture : IAsyncLifetime
         }
 
         await Slow.DisposeAsync();
+        await PerClientSlow.DisposeAsync();
         await Rated.DisposeAsync();
         await Stable.DisposeAsync();
         await Canary.DisposeAsync();
@@ -197,7 +212,7 @@ public sealed class FleetTrafficTests(FleetTrafficFixture fixture, ITestOutputHe
         for (var c = 0; c < clients; c++)
         {
             var address = System.Net.IPAddress.Parse($"127.1.{c / 200}.{(c % 200) + 1}");
-            using var client = ClientFrom(address);
+            using var client = LoopbackClient.From(address);
             var sides = new HashSet<string>();
             foreach (var silo in silos)
             {
@@ -228,30 +243,6 @@ public sealed class FleetTrafficTests(FleetTrafficFixture fixture, ITestOutputHe
             }
         }
     }
-
-    /// <summary>A client whose connections come from <paramref name="local"/> (any 127.x address is this machine's).</summary>
-    private static HttpClient ClientFrom(System.Net.IPAddress local) => new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new System.Net.IPEndPoint(local, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    {
-        Timeout = TimeSpan.FromSeconds(10),
-    };
 
     [Fact]
     public async Task AffinityCookie_IsHonouredByEverySilo()
@@ -304,6 +295,64 @@ public sealed class FleetTrafficTests(FleetTrafficFixture fixture, ITestOutputHe
         Assert.Equal(0, failed);
         Assert.InRange(rate, FleetTrafficFixture.RateLimit * 0.9, FleetTrafficFixture.RateLimit * 1.1);
         Assert.True(limited > 0);
+    }
+
+    [Fact]
+    public async Task PerClientRate_HoldsFleetWide_ForEachClient_ThroughThreeSilos()
+    {
+        // ingress-nginx's limit-rps, per client address: two clients, each sending through all three silos
+        // (unevenly), each gets the limit for the whole fleet, not once per silo as on ingress-nginx's replicas.
+        await fixture.EnsureThreeSilosAsync();
+        var silos = fixture.Silos.ToList();
+        var limit = FleetTrafficFixture.ClientRateLimit;
+        var pause = TimeSpan.FromMilliseconds(10);
+        await using var first = new Load(silos, "per-client.test", workersPerSilo: [3, 1, 1], pause, System.Net.IPAddress.Parse("127.3.0.1"));
+        await using var second = new Load(silos, "per-client.test", workersPerSilo: [1, 1, 3], pause, System.Net.IPAddress.Parse("127.3.0.2"));
+        await Task.Delay(1000);
+        var (firstStart, secondStart) = (first.Succeeded, second.Succeeded);
+        first.Reset();
+        second.Reset();
+        await Task.Delay(8000);
+        var (a, b) = (first.Succeeded / 8.0, second.Succeeded / 8.0);
+        output.WriteLine(
+            $"limit-rps {limit} per client, burst multiplier 1, through {silos.Count} silos: first second (bucket of {limit + 1} per silo until the fleet shares it) {firstStart} and {secondStart} admitted; " +
+            $"then over 8 s {a:0.0} and {b:0.0} rps ({a / limit:P0}, {b / limit:P0} of the limit); by silo {string.Join("/", first.SucceededBySilo)} and {string.Join("/", second.SucceededBySilo)}; " +
+            $"refused {first.Status(503)} and {second.Status(503)} x 503");
+        Assert.Equal(0, first.Failed - first.Status(503));
+        Assert.Equal(0, second.Failed - second.Status(503));
+        Assert.InRange(a, limit * 0.85, limit * 1.15);
+        Assert.InRange(b, limit * 0.85, limit * 1.15);
+        Assert.True(first.Status(503) > 0 && second.Status(503) > 0);
+    }
+
+    [Fact]
+    public async Task PerClientConnections_HoldFleetWide_ThroughThreeSilos()
+    {
+        // ingress-nginx's limit-connections, per client address: one client with four requests at a time on each
+        // of three silos has at most the limit in flight at the backend once the silos share it, and uses it.
+        await fixture.EnsureThreeSilosAsync();
+        var silos = fixture.Silos.ToList();
+        var limit = FleetTrafficFixture.ClientConnections;
+        var backend = fixture.PerClientSlow;
+        await using var load = new Load(silos, "per-client-slow.test", workersPerSilo: [4, 4, 4], TimeSpan.FromMilliseconds(20), System.Net.IPAddress.Parse("127.3.1.1"));
+        await Task.Delay(1000);
+        var startPeak = backend.Peak;
+        await Task.Delay(1000);
+        backend.ResetPeak();
+        load.Reset();
+        var samples = new List<int>();
+        for (var i = 0; i < 60; i++)
+        {
+            await Task.Delay(100);
+            samples.Add(backend.Current);
+        }
+
+        output.WriteLine(
+            $"limit-connections {limit} per client through {silos.Count} silos, 12 requests wanted at once: peak at the backend {startPeak} in the first second (each silo's whole limit until the fleet shares it), " +
+            $"then {backend.Peak}; in flight every 100 ms: mean {samples.Average():0.0}; {load.Succeeded} x 200 and {load.Status(503)} x 503 over 6 s, by silo {string.Join("/", load.SucceededBySilo)}");
+        Assert.Equal(0, load.Failed - load.Status(503));
+        Assert.InRange(backend.Peak, 1, limit);
+        Assert.True(samples.Average() >= limit * 0.6, $"the limit was used at {samples.Average() / limit:P0}");
     }
 
     [Fact]
@@ -419,14 +468,15 @@ public sealed class FleetTrafficTests(FleetTrafficFixture fixture, ITestOutputHe
         private readonly ConcurrentDictionary<int, int> _statuses = new();
         private int _failed;
 
-        public Load(IReadOnlyList<HostProcess> silos, string host, int[] workersPerSilo, TimeSpan? pause = null)
+        public Load(IReadOnlyList<HostProcess> silos, string host, int[] workersPerSilo, TimeSpan? pause = null, System.Net.IPAddress? from = null)
         {
             _succeeded = new int[silos.Count];
             _latencyTicks = new long[silos.Count];
             var workers = new List<Task>();
             for (var s = 0; s < silos.Count; s++)
             {
-                var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1000 }) { BaseAddress = silos[s].Proxy.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+                var handler = from is null ? new SocketsHttpHandler { MaxConnectionsPerServer = 1000 } : LoopbackClient.Handler(from);
+                var client = new HttpClient(handler) { BaseAddress = silos[s].Proxy.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
                 _clients.Add(client);
                 var index = s;
                 for (var w = 0; w < workersPerSilo[s]; w++)

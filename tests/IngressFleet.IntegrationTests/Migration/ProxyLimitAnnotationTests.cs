@@ -7,8 +7,9 @@ using IngressFleet.Tests.Fixtures;
 namespace IngressFleet.Tests.Migration;
 
 /// <summary>
-/// ingress-nginx's body-size and timeout annotations and its X-Request-ID, on real sockets: the status a client
-/// gets, whether the backend was reached, and the id the client, the backend and the access log share.
+/// ingress-nginx's body-size, timeout and per-client limit annotations and its X-Request-ID, on real sockets: the
+/// status a client gets, whether the backend was reached, and the id the client, the backend and the access log share.
+/// Clients come from their own loopback addresses, as distinct clients do.
 /// </summary>
 public sealed class ProxyLimitAnnotationFixture : IAsyncLifetime
 {
@@ -32,6 +33,11 @@ public sealed class ProxyLimitAnnotationFixture : IAsyncLifetime
                 Objects.Ingress("default").Rule("default.test", "/", "Prefix", "echo", "http").Build(),
                 Objects.Ingress("impatient").Annotate(Nginx + "proxy-read-timeout", "500ms").Rule("impatient.test", "/", "Prefix", "slow", 80).Build(),
                 Objects.Ingress("patient").Rule("patient.test", "/", "Prefix", "slow", 80).Build(),
+                Objects.Ingress("client-connections").Annotate(Nginx + "limit-connections", "8").Rule("client-connections.test", "/", "Prefix", "slow", 80).Build(),
+                Objects.Ingress("client-rps").Annotate(Nginx + "limit-rps", "1").Annotate(Nginx + "limit-burst-multiplier", "2").Rule("client-rps.test", "/", "Prefix", "echo", "http").Build(),
+                Objects.Ingress("client-rpm").Annotate(Nginx + "limit-rpm", "3").Annotate(Nginx + "limit-burst-multiplier", "1").Rule("client-rpm.test", "/", "Prefix", "echo", "http").Build(),
+                Objects.Ingress("client-allowlist").Annotate(Nginx + "limit-rpm", "1").Annotate(Nginx + "limit-whitelist", "127.4.0.9/32")
+                    .Rule("client-allowlist.test", "/", "Prefix", "echo", "http").Build(),
                 .. ObjectsForBackends.ServiceFor("slow", _slow.Port, "http"),
                 .. ObjectsForBackends.ServiceFor("echo", _echo),
             ]);
@@ -107,6 +113,58 @@ public sealed class ProxyLimitAnnotationTests(ProxyLimitAnnotationFixture fixtur
         // Not even a 404 goes without one.
         using var missing = await _host.GetAsync("nothing.test", "/");
         Assert.Matches("^[0-9a-f]{32}$", Assert.Single(missing.Headers.GetValues("X-Request-ID")));
+    }
+
+    [Fact]
+    public async Task LimitConnections_PerClient_AdmitsTheLimit_AndRefusesTheRestWith503()
+    {
+        // ingress-nginx's e2e test: 20 requests at once to a slow backend, limit 8: 8 x 200, 12 x 503, nothing else.
+        // Another client, meanwhile, has a limit of its own.
+        var statuses = await Task.WhenAll(
+            Enumerable.Range(0, 20).Select(_ => StatusFromAsync("127.4.1.1", "client-connections.test"))
+                .Append(StatusFromAsync("127.4.1.2", "client-connections.test")));
+
+        Assert.Equal(8, statuses.Take(20).Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(12, statuses.Take(20).Count(s => s == HttpStatusCode.ServiceUnavailable));
+        Assert.Equal(HttpStatusCode.OK, statuses[20]);
+    }
+
+    [Fact]
+    public async Task LimitRps_PerClient_AdmitsTheBurstThenTheRate_EachClientItsOwn()
+    {
+        // limit-rps 1 with multiplier 2: nginx's burst=2 nodelay admits 3 at once, then one a second.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var first = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => StatusFromAsync("127.4.2.1", "client-rps.test")));
+        var refilled = (int)started.Elapsed.TotalSeconds;
+        var second = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => StatusFromAsync("127.4.2.2", "client-rps.test")));
+
+        Assert.InRange(first.Count(s => s == HttpStatusCode.OK), 3, 3 + refilled);
+        Assert.All(first.Where(s => s != HttpStatusCode.OK), s => Assert.Equal(HttpStatusCode.ServiceUnavailable, s));
+        Assert.InRange(second.Count(s => s == HttpStatusCode.OK), 3, 4 + (int)started.Elapsed.TotalSeconds);
+    }
+
+    [Fact]
+    public async Task LimitRpm_PerClient_AndTheWhitelist()
+    {
+        // limit-rpm 3 with multiplier 1: 4 at once, then one every 20 s.
+        var rpm = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => StatusFromAsync("127.4.3.1", "client-rpm.test")));
+        Assert.Equal(4, rpm.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(2, rpm.Count(s => s == HttpStatusCode.ServiceUnavailable));
+
+        // A whitelisted client is not limited at all; another is (limit-rpm 1, the default multiplier 5: 6 at once).
+        var listed = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => StatusFromAsync("127.4.0.9", "client-allowlist.test")));
+        var other = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => StatusFromAsync("127.4.0.10", "client-allowlist.test")));
+        Assert.All(listed, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(6, other.Count(s => s == HttpStatusCode.OK));
+    }
+
+    private async Task<HttpStatusCode> StatusFromAsync(string client, string host)
+    {
+        using var http = LoopbackClient.From(IPAddress.Parse(client), TimeSpan.FromSeconds(30));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_host.Proxy.BaseAddress!, "/"));
+        request.Headers.Host = host;
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
     }
 
     private async Task<(HttpStatusCode Status, EchoResponse? Echo, System.Net.Http.Headers.HttpResponseHeaders Headers)> SendAsync(

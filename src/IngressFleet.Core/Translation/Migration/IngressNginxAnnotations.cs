@@ -26,7 +26,7 @@ public static class IngressNginxAnnotations
         "custom-headers", "custom-http-errors", "default-backend", "denylist-source-range",
         "disable-proxy-intercept-errors", "enable-access-log", "enable-cors", "enable-global-auth",
         "enable-modsecurity", "enable-opentelemetry", "enable-owasp-core-rules", "enable-rewrite-log",
-        "force-ssl-redirect", "from-to-www-redirect", "http2-push-preload", "limit-burst-multiplier",
+        "force-ssl-redirect", "from-to-www-redirect", "http2-push-preload", "limit-allowlist", "limit-burst-multiplier",
         "limit-connections", "limit-rate", "limit-rate-after", "limit-rpm", "limit-rps", "limit-whitelist",
         "load-balance", "mirror-host", "mirror-request-body", "mirror-target", "modsecurity-snippet",
         "modsecurity-transaction-id", "opentelemetry-operation-name", "opentelemetry-trust-incoming-span",

@@ -15,11 +15,15 @@ public static class MigrationReport
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    private const string PerClientLimit =
+        "counted per client address for the whole fleet: ingress-nginx counts on each replica, so there N replicas admit up to N times the limit, here the limit itself. Over it: 503, as ingress-nginx";
+
     /// <summary>Implemented annotations whose meaning deliberately differs from ingress-nginx's, and how.</summary>
     public static FrozenDictionary<string, string> Differences { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["limit-rps"] = "counted once for the whole fleet and all clients together; ingress-nginx counts per client address and per replica",
-        ["limit-connections"] = "counted once for the whole fleet and all clients together; ingress-nginx counts per client address and per replica",
+        ["limit-rps"] = PerClientLimit,
+        ["limit-rpm"] = PerClientLimit,
+        ["limit-connections"] = PerClientLimit,
         ["proxy-ssl-server-name"] = "the SNI sent to backends is always the request's host; proxy-ssl-name sets only the name verified",
         ["from-to-www-redirect"] = "the Location keeps the port the client named in its Host header; ingress-nginx 1.12 writes the port it listens on (http://host:80/...)",
         ["proxy-read-timeout"] = "one idle timeout covers both directions: the larger of proxy-read-timeout and proxy-send-timeout",

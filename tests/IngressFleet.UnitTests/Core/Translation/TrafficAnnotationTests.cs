@@ -107,12 +107,34 @@ public sealed class TrafficAnnotationTests
     }
 
     [Fact]
-    public void Limits_AreRead_WithNginxNamesMeaningTheSame()
+    public void WholeIngressLimits_AreReadFromOurNames()
     {
         Assert.Equal(new ConnectionLimit(20, 100, TimeSpan.FromSeconds(5)), Read(("ingressfleet.io/max-connections", "20")).ConnectionLimit);
-        Assert.Equal(new ConnectionLimit(7, 0, TimeSpan.FromMilliseconds(500)), Read(("nginx.ingress.kubernetes.io/limit-connections", "7"), ("ingressfleet.io/max-queue", "0"), ("ingressfleet.io/max-queue-timeout", "500ms")).ConnectionLimit);
-        Assert.Equal(new RateLimit(12.5, 13), Read(("nginx.ingress.kubernetes.io/limit-rps", "12.5")).RateLimit);
+        Assert.Equal(new ConnectionLimit(7, 0, TimeSpan.FromMilliseconds(500)), Read(("ingressfleet.io/max-connections", "7"), ("ingressfleet.io/max-queue", "0"), ("ingressfleet.io/max-queue-timeout", "500ms")).ConnectionLimit);
+        Assert.Equal(new RateLimit(12.5, 13), Read(("ingressfleet.io/limit-rps", "12.5")).RateLimit);
         Assert.Equal(new RateLimit(100, 10), Read(("ingressfleet.io/limit-rps", "100"), ("ingressfleet.io/limit-burst", "10")).RateLimit);
+    }
+
+    [Fact]
+    public void NginxLimits_ArePerClient_WithNginxDefaults()
+    {
+        var nginx = Read(("nginx.ingress.kubernetes.io/limit-rps", "5"), ("nginx.ingress.kubernetes.io/limit-connections", "8"));
+        Assert.Null(nginx.RateLimit);
+        Assert.Null(nginx.ConnectionLimit);
+        Assert.Equal(new ClientLimit(5, 0, 8, ClientLimit.DefaultBurstMultiplier, string.Empty), nginx.ClientLimit);
+
+        var all = Read(
+            ("nginx.ingress.kubernetes.io/limit-rpm", "600"),
+            ("nginx.ingress.kubernetes.io/limit-burst-multiplier", "2"),
+            ("nginx.ingress.kubernetes.io/limit-whitelist", "10.0.0.0/8"),
+            ("nginx.ingress.kubernetes.io/limit-allowlist", "192.0.2.7, 10.1.2.3/16"));
+        Assert.Equal(new ClientLimit(0, 600, 0, 2, "192.0.2.7/32,10.1.0.0/16"), all.ClientLimit);
+        Assert.False(all.ClientLimit!.Applies(System.Net.IPAddress.Parse("10.1.200.1")));
+        Assert.True(all.ClientLimit.Applies(System.Net.IPAddress.Parse("10.2.0.1")));
+
+        // ingress-nginx reads 0 as no limit, and a whitelist alone limits nothing.
+        Assert.Null(Read(("nginx.ingress.kubernetes.io/limit-rps", "0"), ("nginx.ingress.kubernetes.io/limit-whitelist", "10.0.0.0/8")).ClientLimit);
+        Assert.Equal(6, ClientLimit.BucketSize(1, 5));
     }
 
     [Fact]
@@ -136,6 +158,10 @@ public sealed class TrafficAnnotationTests
     [InlineData("ingressfleet.io/max-connections", "0")]
     [InlineData("ingressfleet.io/max-connections", "many")]
     [InlineData("ingressfleet.io/limit-rps", "-1")]
+    [InlineData("nginx.ingress.kubernetes.io/limit-rps", "12.5")]
+    [InlineData("nginx.ingress.kubernetes.io/limit-connections", "-1")]
+    [InlineData("nginx.ingress.kubernetes.io/limit-burst-multiplier", "x")]
+    [InlineData("nginx.ingress.kubernetes.io/limit-whitelist", "10.0.0.0/33")]
     [InlineData("ingressfleet.io/health-check-path", "healthz")]
     [InlineData("ingressfleet.io/passive-health-server-errors", "maybe")]
     public void InvalidTrafficAnnotation_RejectsTheIngress(string key, string value)
