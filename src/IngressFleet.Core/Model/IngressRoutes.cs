@@ -16,8 +16,24 @@ public sealed record IngressRoutes(
     ImmutableArray<RouteRule> Rules,
     BackendRef? DefaultBackend)
 {
+    /// <summary>
+    /// The name of the entry that stands for the global default backend (<c>DefaultBackendService</c>): not a valid
+    /// object name, so no Ingress can take it.
+    /// </summary>
+    public const string GlobalDefaultName = "--default-backend";
+
     /// <summary><c>namespace/name</c>.</summary>
     public string Key => ObjectKeys.Of(Namespace, Name);
+
+    /// <summary>True for the entry of the global default backend, which answers only what no Ingress does.</summary>
+    public bool IsGlobalDefault => Name == GlobalDefaultName;
+
+    /// <summary>The entry of the global default backend: the youngest of all, so any Ingress's catch-all wins over it.</summary>
+    public static IngressRoutes GlobalDefault(BackendRef backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return new IngressRoutes(backend.Namespace, GlobalDefaultName, DateTimeOffset.MaxValue, [], backend);
+    }
 
     /// <summary>Its <c>spec.tls</c>: which hosts are served over HTTPS, with which Secret's certificate.</summary>
     [Id(0)]

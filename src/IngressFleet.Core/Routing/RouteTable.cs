@@ -16,6 +16,7 @@ public sealed class RouteTable
     private readonly Dictionary<string, HostAlias>.AlternateLookup<ReadOnlySpan<char>> _aliasLookup;
     private readonly Lazy<ImmutableArray<RouteEntry>> _entries;
     private readonly Lazy<ImmutableArray<RouteConflict>> _conflicts;
+    private readonly RouteEntry? _globalDefault;
 
     internal RouteTable(
         Dictionary<string, HostGroup> exactHosts,
@@ -37,7 +38,10 @@ public sealed class RouteTable
         // Oldest first, as everywhere: the same input gives the same winner on every silo.
         var ordered = defaultBackendCandidates.Values.OrderBy(i => i, IngressAge.Instance).ToList();
         DefaultBackend = ordered.Count == 0 ? null : new RouteEntry(null, string.Empty, PathMatch.Prefix, ordered[0].DefaultBackend!, ordered[0].Key) { Options = ordered[0].Options };
-        var defaultConflicts = ordered.Skip(1)
+        _globalDefault = ordered.LastOrDefault() is { IsGlobalDefault: true } global
+            ? new RouteEntry(null, string.Empty, PathMatch.Prefix, global.DefaultBackend!, global.Key) { Options = global.Options }
+            : null;
+        var defaultConflicts = ordered.Skip(1).Where(i => !i.IsGlobalDefault)
             .Select(i => new RouteConflict("*", string.Empty, PathMatch.Prefix, ordered[0].Key, i.Key))
             .ToImmutableArray();
 
@@ -54,9 +58,9 @@ public sealed class RouteTable
     public static RouteTable Empty { get; } = new([], [], null, ImmutableDictionary<string, IngressRoutes>.Empty, ImmutableDictionary<string, IngressRoutes>.Empty);
 
     /// <summary>
-    /// The cluster-wide catch-all: the <c>spec.defaultBackend</c> of the oldest Ingress that sets one. It answers
-    /// hosts that no rule names; a host that a rule names answers its path misses with its own Ingresses'
-    /// default backend, or 404.
+    /// The cluster-wide catch-all: the <c>spec.defaultBackend</c> of the oldest Ingress that sets one, else the global
+    /// default backend. It answers hosts that no rule names; a host that a rule names answers its path misses with
+    /// its own Ingresses' default backend, else the global default backend (as ingress-nginx), else 404.
     /// </summary>
     public RouteEntry? DefaultBackend { get; }
 
@@ -123,6 +127,6 @@ public sealed class RouteTable
             return AnyHost?.Match(path.IsEmpty ? "/" : path) ?? AnyHost?.DefaultBackend ?? DefaultBackend;
         }
 
-        return group.Match(path.IsEmpty ? "/" : path) ?? group.DefaultBackend;
+        return group.Match(path.IsEmpty ? "/" : path) ?? group.DefaultBackend ?? _globalDefault;
     }
 }

@@ -28,7 +28,8 @@ public static class ConfigTranslator
         IngressTranslationCache? cache = null,
         string? defaultCertificate = null,
         TimeProvider? time = null,
-        BackendAddressPolicy? addresses = null)
+        BackendAddressPolicy? addresses = null,
+        BackendRef? defaultBackend = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(filter);
@@ -70,6 +71,19 @@ public static class ConfigTranslator
 
         cache?.EndPass();
         ResolveAuthSecrets(objects, ingresses, problems);
+        if (defaultBackend is not null)
+        {
+            // As ingress-nginx: an Ingress with custom-http-errors and no default-backend annotation has its
+            // statuses answered by the global default backend.
+            foreach (var (key, routes) in ingresses.Where(i => i.Value.Options is { CustomHttpErrors: not null, ErrorBackend: null }).ToList())
+            {
+                ingresses[key] = routes with { Options = routes.Options with { ErrorBackend = defaultBackend } };
+            }
+
+            var global = IngressRoutes.GlobalDefault(defaultBackend);
+            ingresses[global.Key] = global;
+        }
+
         var resolver = new BackendResolver(objects, addresses);
         var backends = ImmutableDictionary.CreateBuilder<string, BackendEndpoints>(StringComparer.Ordinal);
         // Oldest Ingress first: a backend that several Ingresses send to takes its health policy from the oldest.

@@ -350,18 +350,13 @@ public static class IngressAnnotations
             return null;
         }
 
-        var colon = value.IndexOf(':', StringComparison.Ordinal);
-        var service = colon < 0 ? value : value[..colon];
-        var port = colon < 0 ? "80" : value[(colon + 1)..];
-        return int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
-            ? number is >= 1 and <= 65535 ? new BackendRef(ingressNamespace, service, number, null) : Rejected(reader)
-            : new BackendRef(ingressNamespace, service, 0, port);
-
-        static BackendRef? Rejected(AnnotationReader reader)
+        var backend = BackendRef.FromServicePort(ingressNamespace, value, out var error);
+        if (error is not null)
         {
-            reader.Reject(DefaultBackendService, "the port must be between 1 and 65535");
-            return null;
+            reader.Reject(DefaultBackendService, error);
         }
+
+        return backend;
     }
 
     private static CanaryPolicy? ReadCanary(AnnotationReader reader)

@@ -32,6 +32,7 @@ internal static class CommandLine
         ["--https-port"] = Key(nameof(ProxyOptions.HttpsPort)),
         ["--https-redirect-port"] = Key(nameof(ProxyOptions.HttpsRedirectPort)),
         ["--default-certificate"] = Key(nameof(TranslationOptions.DefaultCertificate)),
+        ["--default-backend-service"] = Key(nameof(TranslationOptions.DefaultBackendService)),
         ["--listen-address"] = Key(nameof(ProxyOptions.ListenAddress)),
         ["--trusted-proxies"] = Key(nameof(ClientAccessOptions.TrustedProxies)),
         ["--proxy-protocol"] = Key(nameof(ClientAccessOptions.ProxyProtocol)),

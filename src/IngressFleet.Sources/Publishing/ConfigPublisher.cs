@@ -19,12 +19,13 @@ internal sealed partial class ConfigPublisher(
     IClusterClient client,
     IngressClassFilter filter,
     BackendAddressPolicy addresses,
-    string? defaultCertificate,
+    TranslationOptions translation,
     long term,
     TimeProvider time,
     ILogger<ConfigPublisher> logger)
 {
     private readonly IngressTranslationCache _translations = new();
+    private readonly BackendRef? _defaultBackend = translation.DefaultBackend();
     private RoutingConfig? _committed;
 
     /// <summary>True once the source's first full view was committed.</summary>
@@ -50,7 +51,7 @@ internal sealed partial class ConfigPublisher(
         var grain = client.GetGrain<IConfigGrain>(ControlPlaneNames.FleetKey);
         _committed ??= await grain.GetSnapshotAsync();
         var started = Stopwatch.GetTimestamp();
-        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems, _translations, defaultCertificate, time, addresses);
+        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems, _translations, translation.DefaultCertificate, time, addresses, _defaultBackend);
         var change = _committed.DiffTo(desired);
         Log.Translated(logger, objects.Ingresses.Length, change.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         foreach (var certificate in change.Certificates.Where(c => c.NotAfter - time.GetUtcNow() < CertificateTranslator.ExpiryWarning))

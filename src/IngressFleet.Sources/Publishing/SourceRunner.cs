@@ -100,7 +100,7 @@ internal sealed partial class SourceRunner(
     {
         Log.TermStarted(_logger, term, source.Description);
         var cancellation = new CancellationTokenSource();
-        var publisher = new ConfigPublisher(client, filter, addresses, translation.Value.DefaultCertificate, term, time, loggers.CreateLogger<ConfigPublisher>());
+        var publisher = new ConfigPublisher(client, filter, addresses, translation.Value, term, time, loggers.CreateLogger<ConfigPublisher>());
         var task = Task.Run(() => RunSourceAsync(publisher, term, cancellation.Token), CancellationToken.None);
         return new ActiveTerm(term, cancellation, task);
     }

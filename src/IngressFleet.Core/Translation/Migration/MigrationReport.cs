@@ -32,7 +32,7 @@ public static class MigrationReport
         ["load-balance"] = "ewma is served by power of two choices over requests in flight (the default); round_robin as it is",
         ["affinity-mode"] = "balanced is served as persistent: a client keeps its destination while it is there, and scaling out does not move clients",
         ["session-cookie-expires"] = "sent as Max-Age (the same lifetime); session-cookie-max-age wins when both are set",
-        ["custom-http-errors"] = "needs the default-backend annotation (its Service answers); ingress-nginx falls back to the global default backend, which IngressFleet does not have: without it the backend's own answer goes to the client. The error backend gets no request body",
+        ["custom-http-errors"] = "answered by the default-backend annotation's Service, else by the global one (--default-backend-service) as in ingress-nginx; with neither, the backend's own answer goes to the client. The error backend gets no request body",
         ["default-backend"] = "the Service's port 80 unless the value names one (\"errors:8080\"); ingress-nginx takes the Service's first port",
         ["client-body-buffer-size"] = "no effect: request bodies are streamed to the backend, never buffered",
         ["ssl-passthrough"] = "needs the silos' --ssl-passthrough (ingress-nginx: --enable-ssl-passthrough); without it, TLS requests for the host get 503",

@@ -193,6 +193,31 @@ public sealed class RouteTableTests
     }
 
     [Fact]
+    public void GlobalDefaultBackend_AnswersWhatNoIngressDoes_AndLosesToEveryIngressDefault()
+    {
+        var global = IngressRoutes.GlobalDefault(new BackendRef("ingress", "fallback", 80, null));
+        var shop = IngressTranslator.Translate(Objects.Ingress("shop").Rule("shop.com", "/cart", "Prefix", "cart", 80)).Value!;
+
+        var table = RouteTableBuilder.Build([shop, global]);
+        Assert.Equal("fallback", table.Match("unknown.com", "/")?.Backend.Service);
+        Assert.Equal("fallback", table.Match("shop.com", "/other")?.Backend.Service);
+        Assert.Equal("cart", table.Match("shop.com", "/cart/1")?.Backend.Service);
+        Assert.Empty(table.Conflicts);
+
+        // An Ingress's spec.defaultBackend wins: for its own hosts' path misses, and as the catch-all of unknown
+        // hosts (with no conflict reported against the global one); other hosts' misses still go to the global one.
+        var blog = IngressTranslator.Translate(Objects.Ingress("blog").Rule("blog.com", "/posts", "Prefix", "blog", 80).Default("blog-default", 80)).Value!;
+        var withBlog = RouteTableBuilder.Build([shop, global, blog]);
+        Assert.Equal("blog-default", withBlog.Match("blog.com", "/other")?.Backend.Service);
+        Assert.Equal("blog-default", withBlog.Match("unknown.com", "/")?.Backend.Service);
+        Assert.Equal("fallback", withBlog.Match("shop.com", "/other")?.Backend.Service);
+        Assert.Empty(withBlog.Conflicts);
+
+        // Without it, a path miss is 404, as before.
+        Assert.Null(RouteTableBuilder.Build([shop]).Match("shop.com", "/other"));
+    }
+
+    [Fact]
     public void Build_IsIndependentOfInputOrder()
     {
         var ingresses = Scenarios.Values.SelectMany(s => s).ToArray();

@@ -77,6 +77,29 @@ public sealed class TrafficAnnotationTests
         Assert.Equal(80, Read((Nginx + "default-backend", "errors")).ErrorBackend!.PortNumber);
     }
 
+    [Fact]
+    public void TheGlobalDefaultBackend_AnswersCustomErrors_OfIngressesWithoutTheirOwn_AndIsResolved()
+    {
+        const string Nginx = "nginx.ingress.kubernetes.io/";
+        var global = new TranslationOptions { DefaultBackendService = "ingress/fallback:8080" }.DefaultBackend();
+        Assert.Equal(new BackendRef("ingress", "fallback", 8080, null), global);
+        Assert.Equal(new BackendRef("ingress", "fallback", 80, null), new TranslationOptions { DefaultBackendService = "ingress/fallback" }.DefaultBackend());
+
+        var objects = ClusterObjects.From(
+        [
+            Objects.Ingress("plain").Rule("a.com", "/", "Prefix", "web", 80).Annotate(Nginx + "custom-http-errors", "404").Build(),
+            Objects.Ingress("own").Rule("b.com", "/", "Prefix", "web", 80).Annotate(Nginx + "custom-http-errors", "404").Annotate(Nginx + "default-backend", "errors").Build(),
+            Objects.Service("web"),
+        ]);
+        var config = ConfigTranslator.Translate(objects, IngressClassFilter.Default, RoutingConfig.Empty, [], defaultBackend: global);
+
+        Assert.Equal(global, config.Ingresses["default/plain"].Options.ErrorBackend);
+        Assert.Equal("errors", config.Ingresses["default/own"].Options.ErrorBackend!.Service);
+        Assert.True(config.Ingresses["ingress/--default-backend"].IsGlobalDefault);
+        Assert.Contains("ingress/fallback:8080", config.Backends.Keys);
+        Assert.DoesNotContain(config.Ingresses.Values, i => i.IsGlobalDefault && config.Problems.ContainsKey($"Ingress/{i.Namespace}/{i.Name}"));
+    }
+
     [Theory]
     [InlineData("nginx.ingress.kubernetes.io/custom-http-errors", "600")]
     [InlineData("nginx.ingress.kubernetes.io/custom-http-errors", "404;503")]
