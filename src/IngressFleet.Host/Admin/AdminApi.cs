@@ -11,6 +11,7 @@ using IngressFleet.Distribution.Config;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Fleet;
 using IngressFleet.Grains.Contracts.Limits;
+using IngressFleet.Grains.Contracts.Migration;
 using IngressFleet.Grains.Contracts.SourceLeases;
 using IngressFleet.Host.Membership;
 using IngressFleet.Sources.Publishing;
@@ -337,6 +338,31 @@ internal static class AdminApi
 
             var perClient = state.Config.Ingresses.Values.Where(i => i.Options.ClientLimit is not null).OrderBy(i => i.Key, StringComparer.Ordinal).ToList();
             return Results.Json(new { limits = await Task.WhenAll(keys.Select(ViewAsync)), clientLimits = await Task.WhenAll(perClient.Select(ClientViewAsync)) }, Json);
+        });
+
+        endpoints.MapGet("/api/v1/migration", async (IClusterClient client, string? format) =>
+        {
+            // The migration report of the running config, made by the silo that runs the source (only it holds the
+            // annotations as written); the same report as migrate-check's, from the committed translation itself.
+            if (format is not (null or "json" or "markdown"))
+            {
+                return Results.Json(new { error = "format must be json or markdown" }, Json, statusCode: 400);
+            }
+
+            try
+            {
+                var view = await client.GetGrain<IMigrationViewGrain>(ControlPlaneNames.FleetKey).GetAsync(format ?? "json").WaitAsync(TimeSpan.FromSeconds(30));
+                if (view is null)
+                {
+                    return Results.Json(new { error = "no silo has committed the source's config yet" }, Json, statusCode: 503);
+                }
+
+                return Results.Text(view.Text, view.Format == "json" ? "application/json" : "text/markdown", System.Text.Encoding.UTF8);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return Results.Json(new { error = $"the source holder did not answer: {e.Message}" }, Json, statusCode: 503);
+            }
         });
 
         endpoints.MapGet("/api/v1/problems", (ConfigInForce inForce, int? limit, string? after) =>

@@ -31,6 +31,9 @@ internal sealed partial class ConfigPublisher(
     /// <summary>True once the source's first full view was committed.</summary>
     public bool HasPublished { get; private set; }
 
+    /// <summary>The objects last committed, as translated, and the config version they are in force as (for the migration report).</summary>
+    public (ClusterObjects Objects, RoutingConfig Config, long Version)? Committed { get; private set; }
+
     public async Task PublishAsync(ClusterObjects objects, IReadOnlyCollection<ObjectProblem> sourceProblems)
     {
         // A commit refused as stale (the grain's state is not what this publisher last saw: another activation,
@@ -74,6 +77,7 @@ internal sealed partial class ConfigPublisher(
 
         if (change.IsEmpty && HasPublished)
         {
+            Committed = (objects, desired, _committed.Version);
             return true;
         }
 
@@ -103,6 +107,7 @@ internal sealed partial class ConfigPublisher(
 
             _committed = _committed.Apply(change, result.Version);
             HasPublished = true;
+            Committed = (objects, desired, result.Version);
             if (!change.IsEmpty)
             {
                 Log.Published(logger, result.Version, change.Ingresses.Length, change.RemovedIngresses.Length, change.Backends.Length, change.RemovedBackends.Length);

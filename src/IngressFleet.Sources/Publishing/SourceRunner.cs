@@ -2,6 +2,7 @@ using IngressFleet.Core.AddressPolicy;
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Translation;
 using IngressFleet.Grains.Contracts.Config;
+using IngressFleet.Grains.Contracts.Migration;
 using IngressFleet.Grains.Contracts.SourceLeases;
 using Microsoft.Extensions.Options;
 
@@ -74,6 +75,8 @@ internal sealed partial class SourceRunner(
                         await StopTermAsync();
                         _term = StartTerm(lease.Term);
                     }
+
+                    await OfferMigrationViewAsync(_term);
                 }
                 else if (_term is not null)
                 {
@@ -102,7 +105,24 @@ internal sealed partial class SourceRunner(
         var cancellation = new CancellationTokenSource();
         var publisher = new ConfigPublisher(client, filter, addresses, translation.Value, term, time, loggers.CreateLogger<ConfigPublisher>());
         var task = Task.Run(() => RunSourceAsync(publisher, term, cancellation.Token), CancellationToken.None);
-        return new ActiveTerm(term, cancellation, task);
+
+        // Held here: Orleans keeps only a weak reference to an observer.
+        var view = new MigrationViewSource(publisher, filter);
+        return new ActiveTerm(term, cancellation, task, view, client.CreateObjectReference<IMigrationViewSource>(view));
+    }
+
+    /// <summary>Tells the fleet's migration view that this silo answers it, at every renewal: the grain keeps it in memory only.</summary>
+    private async Task OfferMigrationViewAsync(ActiveTerm term)
+    {
+        try
+        {
+            await client.GetGrain<IMigrationViewGrain>(ControlPlaneNames.FleetKey).OfferAsync(term.ViewReference, term.Term);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Only the admin API's migration view waits for the next renewal.
+            Log.MigrationViewOfferFailed(_logger, e.Message);
+        }
     }
 
     private async Task RunSourceAsync(ConfigPublisher publisher, long term, CancellationToken cancellationToken)
@@ -134,14 +154,15 @@ internal sealed partial class SourceRunner(
         }
     }
 
-    private static async Task EndTermAsync(ActiveTerm term)
+    private async Task EndTermAsync(ActiveTerm term)
     {
         await term.Cancellation.CancelAsync();
         await term.Task;
         term.Cancellation.Dispose();
+        client.DeleteObjectReference<IMigrationViewSource>(term.ViewReference);
     }
 
-    private sealed record ActiveTerm(long Term, CancellationTokenSource Cancellation, Task Task);
+    private sealed record ActiveTerm(long Term, CancellationTokenSource Cancellation, Task Task, MigrationViewSource View, IMigrationViewSource ViewReference);
 
     private static partial class Log
     {
@@ -159,6 +180,9 @@ internal sealed partial class SourceRunner(
 
         [LoggerMessage(EventIds.SourceRunnerTermFenced, LogLevel.Warning, "Source term {Term} ended: {Reason}")]
         public static partial void TermFenced(ILogger logger, long term, string reason);
+
+        [LoggerMessage(EventIds.SourceRunnerMigrationViewOfferFailed, LogLevel.Debug, "Offering this silo's migration view failed: {Reason}")]
+        public static partial void MigrationViewOfferFailed(ILogger logger, string reason);
 
         [LoggerMessage(EventIds.SourceRunnerReleaseFailed, LogLevel.Warning, "Releasing the source lease failed; it will expire instead")]
         public static partial void ReleaseFailed(ILogger logger, Exception exception);

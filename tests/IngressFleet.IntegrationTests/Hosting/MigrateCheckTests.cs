@@ -19,6 +19,37 @@ public sealed class MigrateCheckTests
     }
 
     [Fact]
+    public async Task TheRunningConfig_HasTheSameReport_OnTheAdminApi()
+    {
+        // The realistic ingress-nginx Ingresses served by a host: its admin API's report of the running config is
+        // the one migrate-check gives for the same files (the golden file both are held to).
+        var golden = Path.Combine(Repository.Root, "tests", "IngressFleet.UnitTests", "Core", "Migration");
+        var expected = await File.ReadAllTextAsync(Path.Combine(golden, "expected.md"));
+        await using var host = await StandaloneHost.StartAsync("--ingress-class", "nginx");
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(golden, "ingress-nginx")))
+        {
+            host.WriteText(Path.GetFileName(file), await File.ReadAllTextAsync(file));
+        }
+
+        var last = string.Empty;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                using var response = await host.Admin.GetAsync("/api/v1/migration?format=markdown");
+                last = await response.Content.ReadAsStringAsync();
+                return response.IsSuccessStatusCode && last == expected;
+            },
+            TimeSpan.FromSeconds(20),
+            "the admin API's migration report equal to the golden one");
+
+        using var json = await host.Admin.GetAsync("/api/v1/migration");
+        Assert.Equal("application/json", json.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"name\": \"snippet\"", await json.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var bad = await host.Admin.GetAsync("/api/v1/migration?format=yaml");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task AFolderThatCarriesOver_ExitsZero()
     {
         var folder = Directory.CreateTempSubdirectory("ingressfleet-migrate-").FullName;

@@ -69,6 +69,7 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"change served by all 3 silos {propagated.TotalMilliseconds:0} ms after the write");
         await FleetViewConvergedAsync(_silos[0], expectedSilos: 3);
         await ChangeIsOneTraceAcrossTheFleetAsync(_silos[0]);
+        await MigrationViewListsAsync(_silos, "second");
 
         // 2. SIGKILL the silo that hosts the config grain, under load through the NLB.
         var fleet = await _silos[0].AdminJsonAsync("/api/v1/fleet");
@@ -97,6 +98,7 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
 
         Write("third.yaml", Objects.Ingress("third").Rule("third.test", "/", "Prefix", "web", "http").Build());
         var afterKill = await AllServeAsync(survivors, "third.test", "/", "web");
+        await MigrationViewListsAsync(survivors, "third");
         output.WriteLine($"change after the kill served by both survivors {afterKill.TotalMilliseconds:0} ms after the write");
         var (ok, failed) = await load.StopAsync();
         output.WriteLine($"requests through HAProxy around the SIGKILL: {ok} succeeded, {failed} failed");
@@ -188,6 +190,25 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
             Converge,
             $"{host}{path} served by {backend} on the silo at port {s.Ports.Http}")));
         return times.Max();
+    }
+
+    /// <summary>Every silo's admin API answers the migration view of the running config (made by the source holder, wherever it runs), with <paramref name="ingress"/> in it.</summary>
+    private static async Task MigrationViewListsAsync(IEnumerable<HostProcess> silos, string ingress)
+    {
+        foreach (var silo in silos)
+        {
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    using var response = await silo.Admin.GetAsync("/api/v1/migration?format=json");
+                    var text = await response.Content.ReadAsStringAsync();
+                    return response.IsSuccessStatusCode && System.Text.Json.JsonDocument.Parse(text).RootElement.EnumerateArray().Any(i => i.GetProperty("name").GetString() == ingress)
+                        ? true
+                        : throw new InvalidOperationException($"{(int)response.StatusCode}: {text[..Math.Min(text.Length, 300)]}");
+                },
+                TimeSpan.FromSeconds(30),
+                $"the migration view on admin port {silo.Ports.Admin} lists {ingress}");
+        }
     }
 
     private static async Task FleetViewConvergedAsync(HostProcess silo, int expectedSilos) =>

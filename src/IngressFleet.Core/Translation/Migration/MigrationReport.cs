@@ -42,7 +42,15 @@ public static class MigrationReport
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(filter);
-        var config = ConfigTranslator.Translate(objects, filter, RoutingConfig.Empty, []);
+        return Build(objects, filter, ConfigTranslator.Translate(objects, filter, RoutingConfig.Empty, []));
+    }
+
+    /// <summary>The report of <paramref name="objects"/> as <paramref name="config"/> translated them (the running config's own translation).</summary>
+    public static ImmutableArray<IngressMigration> Build(ClusterObjects objects, IngressClassFilter filter, RoutingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(config);
         return
         [
             .. objects.Ingresses.Where(i => filter.Serves(i, objects.IngressClasses)).Select(ingress =>
