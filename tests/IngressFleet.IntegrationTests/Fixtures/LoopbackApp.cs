@@ -25,4 +25,16 @@ internal static class LoopbackApp
         await app.StartAsync();
         return new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
+
+    /// <summary>A backend that answers every request with <paramref name="status"/> and no body, started; and its port.</summary>
+    public static async Task<(WebApplication App, int Port)> StartAnsweringAsync(int status)
+    {
+        var app = Create();
+        app.Run(context =>
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        });
+        return (app, (await StartAsync(app)).Port);
+    }
 }

@@ -20,13 +20,7 @@ public sealed class GlobalDefaultBackendTests : IAsyncLifetime
     {
         _fallback = await EchoBackend.StartAsync("fallback");
         _shop = await EchoBackend.StartAsync("shop");
-        _unavailable = LoopbackApp.Create();
-        _unavailable.Run(context =>
-        {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return Task.CompletedTask;
-        });
-        var unavailablePort = (await LoopbackApp.StartAsync(_unavailable)).Port;
+        (_unavailable, var unavailablePort) = await LoopbackApp.StartAnsweringAsync(StatusCodes.Status503ServiceUnavailable);
         _host = await StandaloneHost.StartAsync("--default-backend-service", "default/fallback:http");
         _host.Write(
             "default-backend.yaml",

@@ -23,13 +23,7 @@ public sealed class NextUpstreamFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _echo = await EchoBackend.StartAsync("echo");
-        _unavailable = LoopbackApp.Create();
-        _unavailable.Run(context =>
-        {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return Task.CompletedTask;
-        });
-        var unavailablePort = (await LoopbackApp.StartAsync(_unavailable)).Port;
+        (_unavailable, var unavailablePort) = await LoopbackApp.StartAnsweringAsync(StatusCodes.Status503ServiceUnavailable);
         var deadPort = FreePorts.Take(1)[0];
         _host = await StandaloneHost.StartAsync();
         _host.Write(
