@@ -18,7 +18,7 @@ public sealed record IngressRoutes(
 {
     /// <summary>
     /// The name of the entry that stands for the global default backend (<c>DefaultBackendService</c>): not a valid
-    /// object name, so no Ingress can take it.
+    /// object name, which the translation refuses, so no Ingress can take it.
     /// </summary>
     public const string GlobalDefaultName = "--default-backend";
 
@@ -26,13 +26,14 @@ public sealed record IngressRoutes(
     public string Key => ObjectKeys.Of(Namespace, Name);
 
     /// <summary>True for the entry of the global default backend, which answers only what no Ingress does.</summary>
-    public bool IsGlobalDefault => Name == GlobalDefaultName;
+    [Id(2)]
+    public bool IsGlobalDefault { get; init; }
 
     /// <summary>The entry of the global default backend: the youngest of all, so any Ingress's catch-all wins over it.</summary>
     public static IngressRoutes GlobalDefault(BackendRef backend)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        return new IngressRoutes(backend.Namespace, GlobalDefaultName, DateTimeOffset.MaxValue, [], backend);
+        return new IngressRoutes(backend.Namespace, GlobalDefaultName, DateTimeOffset.MaxValue, [], backend) { IsGlobalDefault = true };
     }
 
     /// <summary>Its <c>spec.tls</c>: which hosts are served over HTTPS, with which Secret's certificate.</summary>
@@ -59,6 +60,7 @@ public sealed record IngressRoutes(
         && Name == other.Name
         && CreatedAt == other.CreatedAt
         && Equals(DefaultBackend, other.DefaultBackend)
+        && IsGlobalDefault == other.IsGlobalDefault
         && Options == other.Options
         && Rules.AsSpan().SequenceEqual(other.Rules.AsSpan())
         && Tls.AsSpan().SequenceEqual(other.Tls.AsSpan()));

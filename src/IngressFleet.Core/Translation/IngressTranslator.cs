@@ -36,6 +36,11 @@ public static class IngressTranslator
         {
             errors.Add("metadata.name: required");
         }
+        else if (!KubernetesNames.IsDns1123Subdomain(name))
+        {
+            // As the API server: an object's name is a DNS subdomain (so no Ingress can take a name the fleet reserves).
+            errors.Add($"metadata.name: invalid value {AnnotationReader.Quote(name)}: must be a lowercase RFC 1123 subdomain of at most 253 characters");
+        }
 
         var ns = ClusterObjects.NamespaceOf(ingress.Metadata);
         var spec = ingress.Spec;

@@ -4,7 +4,7 @@ using IngressFleet.Core.Model;
 namespace IngressFleet.Core.Translation;
 
 /// <summary>Which objects are translated: the IngressClass served, the Secret of the default certificate, and the default backend.</summary>
-public sealed class TranslationOptions
+public sealed class TranslationOptions : IValidatableObject
 {
     /// <summary>The IngressClass name served even without an IngressClass object. Default <c>ingressfleet</c>.</summary>
     [Required, RegularExpression("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
@@ -18,7 +18,8 @@ public sealed class TranslationOptions
     public string? DefaultCertificate { get; set; }
 
     /// <summary>
-    /// The Service (<c>namespace/name</c>, optionally <c>:port</c>; port 80 unless named) that answers what no Ingress
+    /// The Service (<c>namespace/name</c>, optionally <c>:port</c>; port 80 unless named, where ingress-nginx takes the
+    /// Service's first port) that answers what no Ingress
     /// does, as ingress-nginx's <c>--default-backend-service</c>: hosts no rule names when no Ingress has a catch-all
     /// <c>spec.defaultBackend</c>, path misses on hosts whose Ingresses set none, and the statuses of
     /// <c>custom-http-errors</c> on Ingresses without a <c>default-backend</c> annotation. Unset: those get 404, and
@@ -36,5 +37,13 @@ public sealed class TranslationOptions
         }
 
         return BackendRef.FromServicePort(value[..slash], value[(slash + 1)..], out _);
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DefaultBackendService is { } value && value.Contains('/', StringComparison.Ordinal) && DefaultBackend() is null)
+        {
+            yield return new ValidationResult($"DefaultBackendService \"{value}\": the port must be between 1 and 65535", [nameof(DefaultBackendService)]);
+        }
     }
 }

@@ -15,6 +15,7 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
     private readonly ConcurrentDictionary<string, ConnectionPermits> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RateBucket> _rates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClientLimiter> _clients = new(StringComparer.Ordinal);
+    private readonly ClientCapacity _capacity = new();
     private long _rejectedConnections;
     private long _rejectedRate;
     private long _rejectedClientConnections;
@@ -74,7 +75,7 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
     {
         var limiter = _clients.GetOrAdd(ClientKey(ingress), key =>
         {
-            var created = new ClientLimiter(key, limit, time);
+            var created = new ClientLimiter(key, limit, time, _capacity);
             created.ClientAdded += WakeOnce;
             return created;
         });
@@ -93,8 +94,21 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
     /// <inheritdoc cref="Forget(ConnectionPermits)"/>
     public void Forget(RateBucket bucket) => _rates.TryRemove(bucket.Key, out _);
 
-    /// <inheritdoc cref="Forget(ConnectionPermits)"/>
-    public void Forget(ClientLimiter limiter) => _clients.TryRemove(limiter.Key, out _);
+    /// <summary>Forgets a limiter that counts no client (a request still holding it looks it up again); false if it counts some.</summary>
+    public bool Forget(ClientLimiter limiter)
+    {
+        ArgumentNullException.ThrowIfNull(limiter);
+        if (!limiter.TryRetire())
+        {
+            return false;
+        }
+
+        _clients.TryRemove(KeyValuePair.Create(limiter.Key, limiter));
+        return true;
+    }
+
+    /// <summary>Clients tracked under every per-client limit of this silo, and how often that capacity was full.</summary>
+    public ClientCapacity ClientCapacity => _capacity;
 
     // A burst of new clients wakes the renewer once, not once each.
     private void WakeOnce()

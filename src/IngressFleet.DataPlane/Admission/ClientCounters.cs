@@ -33,6 +33,9 @@ public sealed class ClientCounters
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>When a request of this client last came, for evicting the least recently used when the table is full.</summary>
+    internal long LastUsed => Volatile.Read(ref _lastUsed);
+
     /// <summary>Ends an admitted request.</summary>
     public void Exit()
     {
@@ -64,9 +67,17 @@ public sealed class ClientCounters
                 return ClientVerdict.RateExceeded;
             }
 
-            // As nginx, whose request limit runs before its connection limit: the token is spent either way.
-            _perSecondTokens--;
-            _perMinuteTokens--;
+            // As nginx, whose request limit runs before its connection limit: the token is spent either way. A rate
+            // not applied is not counted, so setting it later starts from a full bucket, not a debt.
+            if (limit.RequestsPerSecond > 0)
+            {
+                _perSecondTokens--;
+            }
+
+            if (limit.RequestsPerMinute > 0)
+            {
+                _perMinuteTokens--;
+            }
             if (limit.Connections > 0 && _inFlight >= Allowed(limit, now))
             {
                 _refused++;
@@ -105,6 +116,16 @@ public sealed class ClientCounters
                 && (limit.RequestsPerMinute == 0 || _perMinuteTokens >= Size(limit.RequestsPerMinute, limit) - 0.001);
             _forgotten = _inFlight == 0 && full && now >= _sharedUntil;
             _measuredAt = now;
+            return _forgotten;
+        }
+    }
+
+    /// <summary>Marks the counters forgotten, whatever their buckets hold, when nothing is in flight (to make room); true if so.</summary>
+    internal bool Evict()
+    {
+        lock (_gate)
+        {
+            _forgotten = _inFlight == 0;
             return _forgotten;
         }
     }

@@ -12,15 +12,19 @@ namespace IngressFleet.DataPlane.Admission;
 /// what every silo reports (<see cref="TakeUse"/>), so the limit holds for the fleet; a part that is not renewed
 /// lapses back to the whole limit, the meaning ingress-nginx gives it on each replica.
 /// </summary>
-public sealed class ClientLimiter(string key, ClientLimit limit, TimeProvider time)
+public sealed class ClientLimiter(string key, ClientLimit limit, TimeProvider time, ClientCapacity capacity)
 {
-    /// <summary>
-    /// Clients tracked per Ingress on a silo. Past it, a new client is refused until idle ones are forgotten:
-    /// refusing is the safe side for a limit (nginx's limit zones fail the same way when full).
-    /// </summary>
+    /// <summary>Clients tracked per Ingress on a silo; see <see cref="ClientCapacity"/> for what happens when full.</summary>
     public const int MaxClients = 100_000;
 
+    /// <summary>The most clients one silo reports per limit and round: the most demanding ones, which are those a fleet-wide share matters for.</summary>
+    public const int MaxReported = 10_000;
+
+    // Set in place of the count when the limiter is retired: an entry after that fails and looks the limiter up again.
+    private const int Retired = int.MinValue / 2;
+
     private readonly ConcurrentDictionary<IPAddress, ClientCounters> _clients = new();
+    private readonly Lock _evicting = new();
     private int _count;
 
     public string Key { get; } = key;
@@ -30,15 +34,19 @@ public sealed class ClientLimiter(string key, ClientLimit limit, TimeProvider ti
     /// <summary>When a request last came under these limits, for forgetting the whole limiter.</summary>
     public long LastUsed { get; private set; } = time.GetTimestamp();
 
-    public int Clients => Volatile.Read(ref _count);
+    public int Clients => Math.Max(0, Volatile.Read(ref _count));
 
     /// <summary>Raised when a client is seen for the first time: the fleet should hear of it now rather than at the next report.</summary>
     public event Action? ClientAdded;
 
-    /// <summary>Admits a request of <paramref name="client"/>, or says which limit refuses it. An admitted request must <see cref="ClientCounters.Exit"/>.</summary>
+    /// <summary>
+    /// Admits a request of <paramref name="client"/>, or says which limit refuses it. An admitted request must
+    /// <see cref="ClientCounters.Exit"/>. <see cref="ClientVerdict.Forgotten"/>: this limiter was retired, ask for it again.
+    /// </summary>
     public ClientVerdict TryEnter(IPAddress client, out ClientCounters? entered)
     {
         ArgumentNullException.ThrowIfNull(client);
+        entered = null;
         var limit = Limit;
         var now = time.GetTimestamp();
         LastUsed = now;
@@ -47,17 +55,18 @@ public sealed class ClientLimiter(string key, ClientLimit limit, TimeProvider ti
         {
             if (!_clients.TryGetValue(address, out var counters))
             {
-                if (Interlocked.Increment(ref _count) > MaxClients)
+                switch (TryCount())
                 {
-                    Interlocked.Decrement(ref _count);
-                    entered = null;
-                    return ClientVerdict.TooManyClients;
+                    case null:
+                        return ClientVerdict.Forgotten;
+                    case false:
+                        return ClientVerdict.TooManyClients;
                 }
 
                 counters = new ClientCounters(limit, now);
                 if (!_clients.TryAdd(address, counters))
                 {
-                    Interlocked.Decrement(ref _count);
+                    Uncount();
                     continue;
                 }
 
@@ -76,10 +85,13 @@ public sealed class ClientLimiter(string key, ClientLimit limit, TimeProvider ti
         }
     }
 
+    /// <summary>Retires the limiter if it counts no client, so a request that still holds it looks it up again; true if retired.</summary>
+    public bool TryRetire() => Interlocked.CompareExchange(ref _count, Retired, 0) == 0;
+
     /// <summary>
-    /// The clients with requests since the last call or in flight now: their rate asked (admitted or not,
-    /// per second) and the requests they wanted in flight at most. Clients idle long enough for their buckets to
-    /// be full again are forgotten: a new count starts where theirs would be.
+    /// The clients with requests since the last call or in flight now (the <see cref="MaxReported"/> asking most):
+    /// their rate asked (admitted or not, per second) and the requests they wanted in flight at most. Clients idle
+    /// long enough for their buckets to be full again are forgotten: a new count starts where theirs would be.
     /// </summary>
     public List<ClientUse> TakeUse()
     {
@@ -91,13 +103,13 @@ public sealed class ClientLimiter(string key, ClientLimit limit, TimeProvider ti
             {
                 used.Add(new ClientUse(address.ToString(), use.Rate, use.Need));
             }
-            else if (counters.Forget(Limit, now, time.TimestampFrequency) && _clients.TryRemove(address, out _))
+            else if (counters.Forget(Limit, now, time.TimestampFrequency))
             {
-                Interlocked.Decrement(ref _count);
+                Remove(address);
             }
         }
 
-        return used;
+        return used.Count <= MaxReported ? used : [.. used.OrderByDescending(u => u.RequestsPerSecond).ThenByDescending(u => u.Connections).Take(MaxReported)];
     }
 
     /// <summary>
@@ -111,5 +123,86 @@ public sealed class ClientLimiter(string key, ClientLimit limit, TimeProvider ti
         {
             counters.Share(Limit, fraction, connections, askedAt + (long)(duration.TotalSeconds * 0.9 * time.TimestampFrequency), time.GetTimestamp(), time.TimestampFrequency);
         }
+    }
+
+    /// <summary>Counts a new client: true if there is room (evicting if need be), false if not, null if the limiter is retired.</summary>
+    private bool? TryCount()
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var count = Interlocked.Increment(ref _count);
+            if (count <= 0)
+            {
+                Interlocked.Decrement(ref _count);
+                return null;
+            }
+
+            if (count <= MaxClients && capacity.TryTake())
+            {
+                return true;
+            }
+
+            Interlocked.Decrement(ref _count);
+            if (count <= MaxClients)
+            {
+                // The silo's own cap across Ingresses: room is made in this limiter as well.
+                capacity.Refused();
+            }
+
+            if (attempt == 0 && !EvictLeastRecentlyUsed())
+            {
+                break;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// When full, as nginx's limit zones do: forgets the least recently used half of the clients with nothing in
+    /// flight (their buckets start full again if they come back). One thread evicts at a time; the others are
+    /// refused meanwhile. False when nothing could be evicted.
+    /// </summary>
+    private bool EvictLeastRecentlyUsed()
+    {
+        if (!_evicting.TryEnter())
+        {
+            return false;
+        }
+
+        try
+        {
+            var idle = _clients.Where(c => c.Value.InFlight == 0).Select(c => (c.Key, c.Value, c.Value.LastUsed)).ToList();
+            idle.Sort((a, b) => a.LastUsed.CompareTo(b.LastUsed));
+            var evicted = 0;
+            foreach (var (address, counters, _) in idle.Take(Math.Max(1, idle.Count / 2)))
+            {
+                if (counters.Evict())
+                {
+                    Remove(address);
+                    evicted++;
+                }
+            }
+
+            return evicted > 0;
+        }
+        finally
+        {
+            _evicting.Exit();
+        }
+    }
+
+    private void Remove(IPAddress address)
+    {
+        if (_clients.TryRemove(address, out _))
+        {
+            Uncount();
+        }
+    }
+
+    private void Uncount()
+    {
+        Interlocked.Decrement(ref _count);
+        capacity.Return();
     }
 }

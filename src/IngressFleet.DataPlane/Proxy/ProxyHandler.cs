@@ -97,6 +97,9 @@ internal sealed partial class ProxyHandler
         }
 
         var route = state.Routes.Match(request.Host.Value, request.Path.Value);
+
+        // Limits are the Ingress's whichever side of a canary a request takes, counted once (as ingress-nginx's zone of the main location).
+        var limitedAs = route?.Ingress;
         if (route?.Canary is { } canary && ChoosesCanary(context, canary))
         {
             route = canary.Entry;
@@ -149,7 +152,7 @@ internal sealed partial class ProxyHandler
             {
                 await RespondAsync(context, StatusCodes.Status413PayloadTooLarge, "the request body is larger than the Ingress takes (proxy-body-size)");
             }
-            else if (route.Options.ClientLimit is { } clientLimit && (clientVerdict = EnterClientLimits(context, route, clientLimit, out client)) != ClientVerdict.Admitted)
+            else if (route.Options.ClientLimit is { } clientLimit && (clientVerdict = EnterClientLimits(context, limitedAs!, clientLimit, out client)) != ClientVerdict.Admitted)
             {
                 // Before access control, as nginx's limit_req and limit_conn run before allow/deny and authentication.
                 await RespondAsync(
@@ -166,7 +169,7 @@ internal sealed partial class ProxyHandler
             {
                 await RefuseAsync(context, refusal);
             }
-            else if (route.Options.RateLimit is { } rate && _admission.Rate(route.Ingress, rate) is var bucket && !await AdmitAsync(bucket))
+            else if (route.Options.RateLimit is { } rate && _admission.Rate(limitedAs!, rate) is var bucket && !await AdmitAsync(bucket))
             {
                 await RejectAsync(context, StatusCodes.Status429TooManyRequests, bucket.RetryAfterSeconds, "the Ingress's fleet-wide rate limit is exceeded", rate: true);
             }
@@ -184,7 +187,7 @@ internal sealed partial class ProxyHandler
             }
             else
             {
-                var permits = route.Options.ConnectionLimit is { } limit ? _admission.Connections(route.Ingress, route.BackendKey, limit) : null;
+                var permits = route.Options.ConnectionLimit is { } limit ? _admission.Connections(limitedAs!, route.BackendKey, limit) : null;
                 if (permits is not null && !await permits.AcquireAsync(context.RequestAborted))
                 {
                     await RejectAsync(context, StatusCodes.Status503ServiceUnavailable, 1, "the backend's fleet-wide connection limit is reached and its queue is full or timed out", rate: false);
@@ -210,7 +213,7 @@ internal sealed partial class ProxyHandler
     }
 
     /// <summary>Counts the request against its client's limits, fleet-wide; a client in the Ingress's allowlist is not limited.</summary>
-    private ClientVerdict EnterClientLimits(HttpContext context, RouteEntry route, ClientLimit limit, out ClientCounters? entered)
+    private ClientVerdict EnterClientLimits(HttpContext context, string ingress, ClientLimit limit, out ClientCounters? entered)
     {
         entered = null;
         if (context.Connection.RemoteIpAddress is not { } address || !limit.Applies(address))
@@ -218,7 +221,12 @@ internal sealed partial class ProxyHandler
             return ClientVerdict.Admitted;
         }
 
-        var verdict = _admission.Clients(route.Ingress, limit).TryEnter(address, out entered);
+        ClientVerdict verdict;
+        while ((verdict = _admission.Clients(ingress, limit).TryEnter(address, out entered)) == ClientVerdict.Forgotten)
+        {
+            // The limiter was retired as this request took it: the next lookup makes it anew.
+        }
+
         if (verdict != ClientVerdict.Admitted)
         {
             _admission.RejectedClient(verdict);

@@ -20,13 +20,24 @@ internal sealed partial class LimitLeaseRenewer(
     TimeProvider time,
     ILogger<LimitLeaseRenewer> logger) : BackgroundService
 {
+    private static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(50);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var self = silo.Name;
         var wake = admission.RenewalWanted;
+        var lastRound = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
             await wake.WaitAsync(options.Value.LimitRenewInterval, stoppingToken);
+
+            // Woken early (a request waits, a client is new): not more often than this, however often woken.
+            if (MinimumGap - time.GetElapsedTime(lastRound) is { Ticks: > 0 } rest)
+            {
+                await Task.Delay(rest, time, stoppingToken);
+            }
+
+            lastRound = time.GetTimestamp();
             while (wake.Wait(0, CancellationToken.None))
             {
                 // One renewal round answers every wake-up so far.
@@ -86,7 +97,7 @@ internal sealed partial class LimitLeaseRenewer(
         {
             if (limiter.Clients == 0 && time.GetElapsedTime(limiter.LastUsed) > options.Value.LimitIdleAfter)
             {
-                admission.Forget(limiter);
+                _ = admission.Forget(limiter);
             }
 
             return;
@@ -95,8 +106,10 @@ internal sealed partial class LimitLeaseRenewer(
         var askedAt = time.GetTimestamp();
         try
         {
+            // Bounded, so a slow client-limit grain does not hold up the other limits' renewals for long.
             var shares = await client.GetGrain<IClientLimitGrain>(limiter.Key)
-                .ReportAsync(self, limiter.Limit.Connections, [.. used.Select(u => new ClientDemand(u.Client, u.RequestsPerSecond, u.Connections))]);
+                .ReportAsync(self, limiter.Limit.Connections, [.. used.Select(u => new ClientDemand(u.Client, u.RequestsPerSecond, u.Connections))])
+                .WaitAsync(options.Value.LimitRenewInterval * 4, time);
             foreach (var share in shares.Shares)
             {
                 limiter.Share(share.Client, share.RateFraction, share.Connections, shares.Duration, askedAt);

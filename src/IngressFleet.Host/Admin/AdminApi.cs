@@ -107,7 +107,7 @@ internal static class AdminApi
                     version = state.Version,
                     controlPlaneVersion = config.Follower.KnownVersion,
                     appliedAt = state.Version == 0 ? (DateTimeOffset?)null : state.AppliedAt,
-                    ingresses = state.Config.Ingresses.Count,
+                    ingresses = state.Config.Ingresses.Values.Count(i => !i.IsGlobalDefault),
                     routes = state.Routes.Entries.Length,
                     backends = state.Backends.Count,
                     rejected = state.Config.Problems.Values.Count(p => p.IsRejected),

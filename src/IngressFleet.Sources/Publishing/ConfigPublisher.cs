@@ -27,12 +27,13 @@ internal sealed partial class ConfigPublisher(
     private readonly IngressTranslationCache _translations = new();
     private readonly BackendRef? _defaultBackend = translation.DefaultBackend();
     private RoutingConfig? _committed;
+    private CommittedObjects? _committedObjects;
 
     /// <summary>True once the source's first full view was committed.</summary>
     public bool HasPublished { get; private set; }
 
-    /// <summary>The objects last committed, as translated, and the config version they are in force as (for the migration report).</summary>
-    public (ClusterObjects Objects, RoutingConfig Config, long Version)? Committed { get; private set; }
+    /// <summary>The objects last committed, as translated, and the config version they are in force as (for the migration report, read from another thread).</summary>
+    public CommittedObjects? Committed => Volatile.Read(ref _committedObjects);
 
     public async Task PublishAsync(ClusterObjects objects, IReadOnlyCollection<ObjectProblem> sourceProblems)
     {
@@ -77,7 +78,7 @@ internal sealed partial class ConfigPublisher(
 
         if (change.IsEmpty && HasPublished)
         {
-            Committed = (objects, desired, _committed.Version);
+            Volatile.Write(ref _committedObjects, new CommittedObjects(objects, desired, _committed.Version));
             return true;
         }
 
@@ -107,7 +108,7 @@ internal sealed partial class ConfigPublisher(
 
             _committed = _committed.Apply(change, result.Version);
             HasPublished = true;
-            Committed = (objects, desired, result.Version);
+            Volatile.Write(ref _committedObjects, new CommittedObjects(objects, desired, result.Version));
             if (!change.IsEmpty)
             {
                 Log.Published(logger, result.Version, change.Ingresses.Length, change.RemovedIngresses.Length, change.Backends.Length, change.RemovedBackends.Length);

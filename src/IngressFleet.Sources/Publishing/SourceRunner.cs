@@ -76,7 +76,8 @@ internal sealed partial class SourceRunner(
                         _term = StartTerm(lease.Term);
                     }
 
-                    await OfferMigrationViewAsync(_term);
+                    // Not awaited: the lease renewal must never wait on an admin feature.
+                    _ = OfferMigrationViewAsync(_term);
                 }
                 else if (_term is not null)
                 {
@@ -116,7 +117,7 @@ internal sealed partial class SourceRunner(
     {
         try
         {
-            await client.GetGrain<IMigrationViewGrain>(ControlPlaneNames.FleetKey).OfferAsync(term.ViewReference, term.Term);
+            await client.GetGrain<IMigrationViewGrain>(ControlPlaneNames.FleetKey).OfferAsync(term.ViewReference, term.Term).WaitAsync(TimeSpan.FromSeconds(5), time);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -131,8 +131,10 @@ public static class MigrationReport
         var reason = reasons.FirstOrDefault(r => r.StartsWith($"metadata.annotations[{key}]", StringComparison.Ordinal));
         if (IngressAnnotations.Keys.Contains(key))
         {
+            // A difference is ingress-nginx's meaning against ours: IngressFleet's own annotations have only ours.
+            var nginx = key.StartsWith(AnnotationCatalog.NginxPrefix, StringComparison.Ordinal);
             return reason is not null ? new AnnotationVerdict(key, shown, AnnotationStatus.Invalid, reason[(reason.IndexOf("]: ", StringComparison.Ordinal) + 3)..])
-                : Differences.TryGetValue(name, out var difference) ? new AnnotationVerdict(key, shown, AnnotationStatus.CarriedOverWithDifference, difference)
+                : nginx && Differences.TryGetValue(name, out var difference) ? new AnnotationVerdict(key, shown, AnnotationStatus.CarriedOverWithDifference, difference)
                 : new AnnotationVerdict(key, shown, AnnotationStatus.CarriedOver, null);
         }
 

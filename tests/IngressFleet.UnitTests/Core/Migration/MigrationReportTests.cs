@@ -47,6 +47,20 @@ public sealed class MigrationReportTests
         Assert.All(report["client-cert"].Annotations, a => Assert.Equal(AnnotationStatus.CarriedOver, a.Status));
     }
 
+    [Fact]
+    public void OurOwnAnnotations_CarryNoDifference_EvenWhereNginxsNameOfTheSameNameDiffers()
+    {
+        var objects = ClusterObjects.From(
+        [
+            Objects.Ingress("ours").Class("nginx").Rule("a.com", "/", "Prefix", "web", 80)
+                .Annotate("ingressfleet.io/limit-rps", "10").Annotate("nginx.ingress.kubernetes.io/limit-rps", "5").Build(),
+        ]);
+        var verdicts = Assert.Single(MigrationReport.Build(objects, new IngressClassFilter("nginx", ServeIngressesWithoutClass: true))).Annotations;
+
+        Assert.Equal(AnnotationStatus.CarriedOver, verdicts.Single(a => a.Key == "ingressfleet.io/limit-rps").Status);
+        Assert.Equal(AnnotationStatus.CarriedOverWithDifference, verdicts.Single(a => a.Key == "nginx.ingress.kubernetes.io/limit-rps").Status);
+    }
+
     private static AnnotationStatus Status(IngressMigration ingress, string name) =>
         ingress.Annotations.Single(a => a.Key == $"nginx.ingress.kubernetes.io/{name}").Status;
 

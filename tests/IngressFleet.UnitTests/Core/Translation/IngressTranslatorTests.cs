@@ -131,6 +131,18 @@ public sealed class IngressTranslatorTests
         Assert.Contains("either defaultBackend or rules", Assert.Single(result.Errors), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--default-backend")]
+    [InlineData("Web")]
+    [InlineData("web_1")]
+    public void Translate_ANameTheApiServerWouldRefuse_IsRejected(string name)
+    {
+        var result = IngressTranslator.Translate(Objects.Ingress(name).Default("s", 80));
+
+        Assert.Null(result.Value);
+        Assert.StartsWith("metadata.name: invalid value", Assert.Single(result.Errors), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Translate_ObjectWithoutNamespace_IsInDefault()
     {

@@ -1,0 +1,224 @@
+// The fleet page: polls this silo's admin API every second and redraws. Every value from the API is set as
+// text, never as markup: Ingress names, paths and reasons come from users and may be hostile.
+"use strict";
+
+const PollEvery = 1000;
+const state = { routes: [], problemKeys: new Set() };
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const td = (value, cls) => el("td", { class: cls }, value);
+const badge = (text, kind) => el("span", { class: `badge ${kind}` }, text);
+
+// Numbers for people: durations in ms or s, rates with one decimal, ages relative to now.
+function duration(ms) {
+  if (ms === null || ms === undefined) return "–";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3600000) return `${Math.round(ms / 60000)} min`;
+  return `${(ms / 3600000).toFixed(1)} h`;
+}
+const rate = (value) => value === null || value === undefined ? "–" : value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en");
+const count = (value) => value === null || value === undefined ? "–" : Number(value).toLocaleString("en");
+function when(iso) {
+  if (!iso) return "–";
+  const at = new Date(iso);
+  const ago = Date.now() - at.getTime();
+  const clock = at.toLocaleTimeString("en-GB", { hour12: false });
+  return ago >= 0 ? `${clock} (${duration(ago)} ago)` : `${clock} (in ${duration(-ago)})`;
+}
+function until(iso) {
+  if (!iso) return "–";
+  const days = (new Date(iso).getTime() - Date.now()) / 86400000;
+  const date = iso.slice(0, 10);
+  return days < 0 ? `${date} (expired)` : `${date} (in ${Math.floor(days)} days)`;
+}
+
+async function getJson(path) {
+  const response = await fetch(path, { cache: "no-store", signal: AbortSignal.timeout(5000) });
+  const body = await response.json().catch(() => null);
+  return { ok: response.ok, status: response.status, body };
+}
+
+function replaceRows(tbody, rows, empty, columns) {
+  tbody.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: columns, class: "muted" }, empty))]));
+}
+
+function renderBanners(fleet, status) {
+  const banners = [];
+  if (!fleet.ok) {
+    banners.push(el("p", { class: "banner bad", id: "banner-control-plane" },
+      "✕ The control plane is not reachable from this silo: ", fleet.body?.error ?? `HTTP ${fleet.status}`, ". Every silo keeps serving the config it has."));
+  } else {
+    const lagging = fleet.body.silos.filter((s) => !s.current);
+    if (lagging.length) {
+      banners.push(el("p", { class: "banner warn", id: "banner-lagging" },
+        `⚠ ${lagging.length} silo${lagging.length > 1 ? "s" : ""} behind the fleet's version ${fleet.body.controlPlane.version}: `,
+        lagging.map((s) => `${s.name} at ${s.appliedVersion}`).join(", ")));
+    }
+    if (fleet.body.unreportedSilos?.length) {
+      banners.push(el("p", { class: "banner warn" }, `⚠ Members that have not reported yet: ${fleet.body.unreportedSilos.join(", ")}`));
+    }
+  }
+  if (status && status.controlPlaneVersion > status.version) {
+    banners.push(el("p", { class: "banner warn" }, `⚠ This silo serves version ${status.version}; the control plane is at ${status.controlPlaneVersion}.`));
+  }
+  $("banners").replaceChildren(...banners);
+}
+
+function renderFleet(fleet, status) {
+  if (status) {
+    $("this-silo").textContent = `This silo serves config version ${status.version} · ${count(status.routes)} routes, ${count(status.backends)} backends · applied ${when(status.appliedAt)}`;
+  }
+  if (!fleet.ok) {
+    $("fleet-count").textContent = "(unknown: control plane unreachable)";
+    return;
+  }
+  const { controlPlane, silos, timeline } = fleet.body;
+  $("fleet-count").textContent = `(${silos.length})`;
+  $("control-plane").textContent =
+    `Control plane at version ${controlPlane.version} · last commit ${duration(controlPlane.lastCommitAgeMs)} ago · source held by ${controlPlane.sourceHolder ?? "nobody"} (term ${controlPlane.sourceLeaseTerm ?? "–"}) · config grain on ${controlPlane.configGrainSilo} · store ${controlPlane.store?.reachable ? "reachable" : "UNREACHABLE"}`;
+  replaceRows($("silos").tBodies[0], silos.map((s) => el("tr", { "data-silo": s.name },
+    el("th", { scope: "row" }, s.name),
+    td(s.silo),
+    td(el("span", {}, `${s.appliedVersion} / ${controlPlane.version} `, s.current ? badge("✓ current", "ok") : badge("⚠ behind", "warn"))),
+    td(s.ready ? badge("✓ ready", "ok") : badge("✕ not ready", "bad")),
+    td([s.runsSource ? "source holder" : null, s.hostsConfigGrain ? "config grain" : null].filter(Boolean).join(", ") || "–"),
+    td(duration(s.lastReportAgeMs), "num"),
+    td(rate(s.requestsPerSecond), "num"),
+    td(count(s.inFlight), "num"))), "No silo has reported.", 8);
+
+  replaceRows($("versions").tBodies[0], (timeline ?? []).map((v) => el("tr", { "data-version": v.version },
+    el("th", { scope: "row" }, String(v.version)),
+    td(when(v.committedAt)),
+    td(v.appliedEverywhereAfterMs === null ? badge("… not yet everywhere", "warn") : duration(v.appliedEverywhereAfterMs), "num"),
+    td(`${v.silosAt} of ${v.silos}`, "num"))), "No version seen yet.", 4);
+}
+
+function renderRoutes(routes) {
+  if (routes.ok) state.routes = routes.body.routes;
+  const query = $("route-search").value.trim().toLowerCase();
+  const type = $("route-type").value;
+  const shown = state.routes.filter((r) =>
+    (!type || r.pathType === type) &&
+    (!query || [r.host, r.path, r.backend, r.ingress, r.canary?.backend].some((x) => x && x.toLowerCase().includes(query))));
+  $("routes-count").textContent = shown.length === state.routes.length ? `(${count(state.routes.length)})` : `(${count(shown.length)} of ${count(state.routes.length)})`;
+  const rows = shown.slice(0, 500).map((r) => el("tr", {},
+    td(r.host), td(r.path || "(default)"), td(r.pathType),
+    td(r.canary ? [r.backend, el("span", { class: "muted" }, ` · canary ${r.canary.backend}`)] : r.backend),
+    td(ingressLink(r.ingress))));
+  if (shown.length > 500) rows.push(el("tr", {}, el("td", { colspan: 5, class: "muted" }, `… ${count(shown.length - 500)} more: narrow the search.`)));
+  replaceRows($("route-table").tBodies[0], rows, state.routes.length ? "No route matches." : "No routes.", 5);
+}
+
+function ingressLink(key) {
+  const id = `problem-Ingress-${key.replace("/", "-")}`;
+  return state.problemKeys.has(id) ? el("a", { href: `#${id}`, title: "This Ingress has problems" }, key, " ⚠") : key;
+}
+
+function renderProblems(problems) {
+  if (!problems.ok) return;
+  const { rejected, warnings, conflicts, total } = problems.body;
+  state.problemKeys = new Set();
+  const item = (p, kind) => {
+    const id = `problem-${p.kind}-${p.namespace ? `${p.namespace}-` : ""}${p.name}`;
+    state.problemKeys.add(id);
+    return el("li", { id, "data-problem": `${p.kind}/${p.namespace ? `${p.namespace}/` : ""}${p.name}` },
+      kind === "rejected" ? badge("✕ rejected", "bad") : badge("⚠ partly ignored", "warn"), " ",
+      el("strong", {}, `${p.kind} ${p.namespace ? `${p.namespace}/` : ""}${p.name}`),
+      el("span", { class: "muted" }, ` from ${p.source}`),
+      p.reasons.map((r) => el("span", { class: "reason" }, r)));
+  };
+  const items = [...rejected.map((p) => item(p, "rejected")), ...warnings.map((p) => item(p, "warning"))];
+  $("problems-count").textContent = `(${count(total)})`;
+  $("problem-list").replaceChildren(...(items.length ? items : [el("li", { class: "muted" }, "No problems.")]));
+  $("conflicts").replaceChildren(...(conflicts.length
+    ? conflicts.map((c) => el("li", {}, badge("⚠ conflict", "warn"), ` ${c.host} ${c.path} (${c.pathType}): ${c.winner} wins over ${c.loser}`, c.reason ? ` — ${c.reason}` : ""))
+    : [el("li", { class: "muted" }, "No conflicts.")]));
+}
+
+function renderBackends(health) {
+  if (!health.ok) return;
+  const rows = health.body.backends.flatMap((b) => b.destinations.map((d, i) => el("tr", { "data-destination": d.destination, "data-backend": b.backend },
+    i === 0 ? el("th", { scope: "row", rowspan: b.destinations.length }, b.backend, b.panic ? el("span", { class: "reason" }, badge("⚠ all ejected: using all", "warn")) : null) : null,
+    td(d.destination),
+    td(d.healthy ? badge("✓ healthy", "ok") : badge("✕ ejected", "bad")),
+    td(d.healthy ? "–" : `${d.reason ?? ""} · by ${d.decidedBy ?? "?"} · until ${when(d.until)}`),
+    td(b.prober ?? (b.activeCheck ? "–" : "passive only")),
+    td(count(d.inFlightHere), "num"))));
+  replaceRows($("destinations").tBodies[0], rows, "No backends.", 6);
+}
+
+function renderLimits(limits) {
+  if (!limits.ok) return;
+  const rows = [];
+  for (const l of limits.body.limits) {
+    if (l.error) {
+      rows.push(el("tr", {}, el("th", { scope: "row" }, l.key), el("td", { colspan: 5 }, badge("✕ unreachable", "bad"), ` ${l.error}`)));
+      continue;
+    }
+    const leases = l.leases.length ? l.leases : [null];
+    leases.forEach((h, i) => rows.push(el("tr", { "data-limit": l.key },
+      i === 0 ? el("th", { scope: "row", rowspan: leases.length }, l.key, el("span", { class: "reason muted" }, `limit ${count(l.limit)} · ${count(l.used)} in use · ${count(l.granted)} granted`)) : null,
+      td(h ? h.silo : "no silo holds a lease"),
+      td(h ? count(h.inUse) : "–", "num"), td(h ? count(h.granted) : "–", "num"), td(h ? count(h.demand) : "–", "num"), td(h ? count(h.rejected) : "–", "num"))));
+  }
+  for (const c of limits.body.clientLimits ?? []) {
+    rows.push(el("tr", { "data-limit": c.key },
+      el("th", { scope: "row" }, c.key, el("span", { class: "reason muted" }, "per client address")),
+      el("td", { colspan: 5 }, c.error ? `unreachable: ${c.error}`
+        : `${[c.requestsPerSecond ? `${c.requestsPerSecond}/s` : null, c.requestsPerMinute ? `${c.requestsPerMinute}/min` : null, c.connections ? `${c.connections} in flight` : null].filter(Boolean).join(", ")} per client · ${count(c.clients)} clients counted, ${count(c.sharedClients)} on more than one silo`)));
+  }
+  replaceRows($("limit-table").tBodies[0], rows, "No limits.", 6);
+}
+
+function renderCertificates(certs) {
+  if (!certs.ok) return;
+  const all = [...certs.body.certificates, { ...certs.body.defaultCertificate, secret: `${certs.body.defaultCertificate.secret ?? "self-signed"} (default)` }];
+  replaceRows($("certificate-table").tBodies[0], all.map((c) => el("tr", {},
+    el("th", { scope: "row" }, c.secret), td(c.hosts.length ? c.hosts.join(", ") : c.dnsNames.join(", ") || "–"), td(until(c.notAfter)),
+    td(new Date(c.notAfter) < new Date() ? badge("✕ expired", "bad") : c.expiresSoon ? badge("⚠ expires soon", "warn") : badge("✓ valid", "ok")))), "No certificates.", 4);
+}
+
+async function poll() {
+  try {
+    const [fleet, status, routes, problems, health, limits, certs] = await Promise.all([
+      getJson("/api/v1/fleet"), getJson("/api/v1/status"), getJson("/api/v1/routes"), getJson("/api/v1/problems?limit=1000"),
+      getJson("/api/v1/health"), getJson("/api/v1/limits"), getJson("/api/v1/certificates"),
+    ]);
+    renderBanners(fleet, status.ok ? status.body : null);
+    renderFleet(fleet, status.ok ? status.body : null);
+    renderProblems(problems);
+    renderRoutes(routes);
+    renderBackends(health);
+    renderLimits(limits);
+    renderCertificates(certs);
+    document.body.dataset.updated = String(Date.now());
+    document.body.dataset.version = status.ok ? String(status.body.version) : "";
+  } catch (error) {
+    $("banners").replaceChildren(el("p", { class: "banner bad", id: "banner-silo" }, "✕ This silo's admin API does not answer: ", String(error.message ?? error)));
+  } finally {
+    setTimeout(poll, PollEvery);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("route-search").addEventListener("input", () => renderRoutes({ ok: false }));
+  $("route-type").addEventListener("change", () => renderRoutes({ ok: false }));
+  poll();
+});
