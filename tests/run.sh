@@ -11,6 +11,13 @@ if ! command -v redis-server >/dev/null || ! { command -v haproxy >/dev/null || 
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server haproxy >/dev/null
 fi
 
+# The fleet page's tests drive a real browser: Debian's chromium and its chromedriver (nothing is downloaded).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  echo "installing chromium and chromium-driver"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
 # The chaos suite is a Python script (standard library only).
 if ! command -v python3 >/dev/null; then
   echo "installing python3"

@@ -27,6 +27,7 @@ public static class DataPlaneServiceCollectionExtensions
             sp.GetRequiredService<IOptions<TranslationOptions>>().Value.DefaultCertificate));
         services.AddSingleton(sp => new ConfigInForce(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<TlsSettings>()));
         services.AddSingleton<AdmissionControl>();
+        services.AddSingleton<RequestCounters>();
         services.AddSingleton<AccessLog>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
         services.AddSingleton<ProxyMetrics>();

@@ -16,6 +16,7 @@ public sealed class ConnectionPermits(string key, ConnectionLimit limit, TimePro
     private int _inUse;
     private int _peakNeed;
     private long _expiresAt;
+    private long _rejected;
 
     public string Key { get; } = key;
 
@@ -27,6 +28,9 @@ public sealed class ConnectionPermits(string key, ConnectionLimit limit, TimePro
     public int Granted => Volatile.Read(ref _granted);
 
     public int InUse => Volatile.Read(ref _inUse);
+
+    /// <summary>Requests refused (queue full or timed out) since this silo started holding the limit.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
 
     public int Queued
     {
@@ -88,6 +92,7 @@ public sealed class ConnectionPermits(string key, ConnectionLimit limit, TimePro
             // Before the first lease every request would be refused; it waits for the lease instead.
             if (_waiters.Count >= Limit.MaxQueue && _expiresAt != 0)
             {
+                Interlocked.Increment(ref _rejected);
                 return false;
             }
 
@@ -116,6 +121,7 @@ public sealed class ConnectionPermits(string key, ConnectionLimit limit, TimePro
                 throw;
             }
 
+            Interlocked.Increment(ref _rejected);
             return false;
         }
     }

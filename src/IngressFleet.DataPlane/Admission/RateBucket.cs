@@ -17,6 +17,7 @@ public sealed class RateBucket(string key, RateLimit limit, TimeProvider time)
     private long _expiresAt;
     private int _asked;
     private long _measuredAt = time.GetTimestamp();
+    private long _rejected;
 
     public string Key { get; } = key;
 
@@ -25,6 +26,9 @@ public sealed class RateBucket(string key, RateLimit limit, TimeProvider time)
     public long LastUsed { get; private set; } = time.GetTimestamp();
 
     public double Rate => Volatile.Read(ref _rate);
+
+    /// <summary>Requests refused since this silo started holding a share.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
 
     public bool HasShare => time.GetTimestamp() < Interlocked.Read(ref _expiresAt);
 
@@ -43,6 +47,7 @@ public sealed class RateBucket(string key, RateLimit limit, TimeProvider time)
             _asked++;
             if (now >= _expiresAt)
             {
+                _rejected++;
                 return false;
             }
 
@@ -50,6 +55,7 @@ public sealed class RateBucket(string key, RateLimit limit, TimeProvider time)
             _refilledAt = now;
             if (_tokens < 1)
             {
+                _rejected++;
                 return false;
             }
 
@@ -79,7 +85,10 @@ public sealed class RateBucket(string key, RateLimit limit, TimeProvider time)
         lock (_gate)
         {
             var now = time.GetTimestamp();
-            _tokens = Math.Min(burst, _tokens + (_rate * (now - _refilledAt) / time.TimestampFrequency));
+
+            // A first share starts full, as a token bucket does: this silo's part of the burst is there at once (the
+            // parts add up to the burst), so the first requests of a new limit are not refused while it fills.
+            _tokens = _firstShare.Task.IsCompleted ? Math.Min(burst, _tokens + (_rate * (now - _refilledAt) / time.TimestampFrequency)) : burst;
             _refilledAt = now;
             (_rate, _capacity) = (rate, burst);
             Interlocked.Exchange(ref _expiresAt, askedAt + (long)(duration.TotalSeconds * 0.9 * time.TimestampFrequency));

@@ -32,6 +32,7 @@ internal sealed partial class ProxyHandler
     private readonly RequestTelemetry _telemetry;
     private readonly IPassiveHealthSink _health;
     private readonly AdmissionControl _admission;
+    private readonly RequestCounters _counters;
     private readonly ClientAddressResolver _clients;
     private readonly AccessGate _access;
     private readonly string _redirectPortSuffix;
@@ -53,6 +54,7 @@ internal sealed partial class ProxyHandler
         RequestTelemetry telemetry,
         IPassiveHealthSink health,
         AdmissionControl admission,
+        RequestCounters counters,
         BackendClients backends,
         ClientAddressResolver clients,
         AccessGate access,
@@ -74,6 +76,7 @@ internal sealed partial class ProxyHandler
         _telemetry = telemetry;
         _health = health;
         _admission = admission;
+        _counters = counters;
         _clients = clients;
         _access = access;
         _forwarder = forwarder;
@@ -84,6 +87,7 @@ internal sealed partial class ProxyHandler
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        _counters.Started();
         _clients.Resolve(context);
         RequestId.Ensure(context);
         var body = _telemetry.Start(context);
@@ -209,6 +213,7 @@ internal sealed partial class ProxyHandler
         {
             client?.Exit();
             _telemetry.Completed(context, started, route, destination, error, body);
+            _counters.Completed();
         }
     }
 

@@ -18,6 +18,8 @@ public sealed class ConfigInForce
     private volatile AppliedConfig _current;
     private long _routeTablesBuiltForChanges;
 
+    private System.Collections.Immutable.ImmutableArray<(long Version, DateTimeOffset At)> _recentlyApplied = [];
+
     public ConfigInForce(TimeProvider time)
         : this(time, TlsSettings.SelfSignedOnly(time))
     {
@@ -34,6 +36,9 @@ public sealed class ConfigInForce
     }
 
     public AppliedConfig Current => _current;
+
+    /// <summary>The versions applied lately, oldest first, with when (at most 16), for the fleet's version timeline.</summary>
+    public System.Collections.Immutable.ImmutableArray<(long Version, DateTimeOffset At)> RecentlyApplied => _recentlyApplied;
 
     /// <summary>
     /// How many route tables were built for changes that touched routes (whole snapshots not counted): an
@@ -74,6 +79,11 @@ public sealed class ConfigInForce
                 Certificates = certificates,
                 Health = previous.Health,
             };
+            if (config.Version != previous.Version)
+            {
+                var applied = (config.Version, _current.AppliedAt);
+                _recentlyApplied = _recentlyApplied.Length < 16 ? _recentlyApplied.Add(applied) : _recentlyApplied.RemoveAt(0).Add(applied);
+            }
         }
     }
 

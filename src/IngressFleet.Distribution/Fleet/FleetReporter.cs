@@ -1,5 +1,6 @@
 using IngressFleet.Core.Logging;
 using IngressFleet.DataPlane.State;
+using IngressFleet.DataPlane.Telemetry;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Fleet;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,7 @@ internal sealed partial class FleetReporter(
     IClusterClient client,
     ILocalSiloDetails silo,
     ConfigInForce inForce,
+    RequestCounters requests,
     ILocalSiloStatus local,
     IOptions<DistributionOptions> options,
     TimeProvider time,
@@ -19,11 +21,16 @@ internal sealed partial class FleetReporter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var fleet = client.GetGrain<IFleetGrain>(ControlPlaneNames.FleetKey);
+        var (endedBefore, measuredAt) = (requests.Ended, time.GetTimestamp());
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var state = inForce.Current;
+                var (ended, now) = (requests.Ended, time.GetTimestamp());
+                var seconds = Math.Max((now - measuredAt) / (double)time.TimestampFrequency, 0.001);
+                var rate = (ended - endedBefore) / seconds;
+                (endedBefore, measuredAt) = (ended, now);
                 await fleet.ReportAsync(new SiloReport(
                     silo.SiloAddress.ToString(),
                     silo.Name,
@@ -32,7 +39,12 @@ internal sealed partial class FleetReporter(
                     state.Version,
                     state.AppliedAt,
                     local.Ready,
-                    local.RunsSource));
+                    local.RunsSource)
+                {
+                    RequestsPerSecond = rate,
+                    InFlight = requests.InFlight,
+                    RecentlyApplied = [.. inForce.RecentlyApplied.Select(a => new AppliedVersion(a.Version, a.At))],
+                });
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

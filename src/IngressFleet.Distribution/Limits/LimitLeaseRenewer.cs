@@ -56,7 +56,7 @@ internal sealed partial class LimitLeaseRenewer(
         var askedAt = time.GetTimestamp();
         try
         {
-            var lease = await client.GetGrain<ILimitGrain>(permits.Key).LeaseAsync(self, permits.Limit.MaxConnections, permits.InUse, idle ? 0 : permits.Need, idle ? 0 : permits.Demand);
+            var lease = await client.GetGrain<ILimitGrain>(permits.Key).LeaseAsync(self, permits.Limit.MaxConnections, permits.InUse, idle ? 0 : permits.Need, idle ? 0 : permits.Demand, permits.Rejected);
             permits.Renewed(lease.Permits, lease.Duration, askedAt);
             if (idle)
             {
@@ -76,7 +76,7 @@ internal sealed partial class LimitLeaseRenewer(
         var askedAt = time.GetTimestamp();
         try
         {
-            var share = await client.GetGrain<ILimitGrain>(bucket.Key).ShareAsync(self, bucket.Limit.RequestsPerSecond, bucket.Limit.Burst, idle ? 0 : bucket.TakeDemand());
+            var share = await client.GetGrain<ILimitGrain>(bucket.Key).ShareAsync(self, bucket.Limit.RequestsPerSecond, bucket.Limit.Burst, idle ? 0 : bucket.TakeDemand(), bucket.Rejected);
             bucket.Renewed(share.RequestsPerSecond, share.Burst, share.Duration, askedAt);
             if (idle)
             {

@@ -11,4 +11,8 @@ public sealed record ControlPlaneStatus(long Version, bool SourceSynced, long So
     /// <summary>When a source last committed (a change or a sync), as the config grain's silo saw it; null before any commit of this activation.</summary>
     [Id(0)]
     public DateTimeOffset? LastCommitAt { get; init; }
+
+    /// <summary>The versions this activation committed lately, oldest first, with when (at most <c>20</c>).</summary>
+    [Id(1)]
+    public System.Collections.Immutable.ImmutableArray<VersionCommit> RecentCommits { get; init; } = [];
 }

@@ -18,4 +18,17 @@ public sealed record SiloReport(
     long AppliedVersion,
     DateTimeOffset AppliedAt,
     bool Ready,
-    bool RunsSource);
+    bool RunsSource)
+{
+    /// <summary>Requests per second it answered since its previous report.</summary>
+    [Id(0)]
+    public double RequestsPerSecond { get; init; }
+
+    /// <summary>Requests it is answering now.</summary>
+    [Id(1)]
+    public long InFlight { get; init; }
+
+    /// <summary>The versions it applied lately, oldest first, with when (for how long each took to reach every silo).</summary>
+    [Id(2)]
+    public System.Collections.Immutable.ImmutableArray<AppliedVersion> RecentlyApplied { get; init; } = [];
+}

@@ -10,14 +10,15 @@ public interface ILimitGrain : IGrainWithStringKey
     /// <summary>
     /// Renews <paramref name="silo"/>'s concurrency permits. <paramref name="inUse"/> are requests it has in
     /// flight now, <paramref name="need"/> those plus the queued ones, <paramref name="demand"/> that plus
-    /// some headroom for what comes next.
+    /// some headroom for what comes next. <paramref name="rejected"/> is how many requests the silo has refused under
+    /// this limit so far (for the fleet view).
     /// </summary>
     [Alias("Lease")]
-    Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand);
+    Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand, long rejected);
 
-    /// <summary>Renews <paramref name="silo"/>'s share of a rate, by the rate it is asked for (<paramref name="demand"/> requests per second).</summary>
+    /// <summary>Renews <paramref name="silo"/>'s share of a rate, by the rate it is asked for (<paramref name="demand"/> requests per second); <paramref name="rejected"/> as for leases.</summary>
     [Alias("Share")]
-    Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand);
+    Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand, long rejected);
 
     [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
     Task<LimitView> GetAsync();

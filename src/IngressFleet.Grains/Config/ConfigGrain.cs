@@ -27,6 +27,9 @@ internal sealed partial class ConfigGrain(
     private IAsyncStream<ConfigDelta>? _stream;
     private DateTimeOffset? _lastCommitAt;
 
+    // For the fleet page's timeline: held in memory only, a new activation starts it anew.
+    private System.Collections.Immutable.ImmutableArray<VersionCommit> _recentCommits = [];
+
     // Nothing stored means a new fleet or a store that lost its data, which cannot be told apart. Either way the
     // next version starts from the clock (microseconds), above any version a silo may still serve, so no silo
     // ever takes new config for the old config it already has.
@@ -107,6 +110,7 @@ internal sealed partial class ConfigGrain(
         var next = _current.Apply(change, Math.Max(previous + 1, _versionFloor));
         await WriteAsync(ConfigIndex.Of(next.Version, sourceTerm, next));
         _current = next;
+        _recentCommits = _recentCommits.Length < RecentCommitsKept ? _recentCommits.Add(new VersionCommit(next.Version, time.GetUtcNow())) : _recentCommits.RemoveAt(0).Add(new VersionCommit(next.Version, time.GetUtcNow()));
         _status = Status(index.State);
         Log.Committed(logger, next.Version, change.Count);
 
@@ -134,7 +138,10 @@ internal sealed partial class ConfigGrain(
 
     public Task<ControlPlaneStatus> GetStatusAsync() => Task.FromResult(_status);
 
-    private ControlPlaneStatus Status(ConfigIndex state) => new(state.Version, state.SourceSynced, state.SourceTerm, RuntimeIdentity) { LastCommitAt = _lastCommitAt };
+    private const int RecentCommitsKept = 20;
+
+    private ControlPlaneStatus Status(ConfigIndex state) =>
+        new(state.Version, state.SourceSynced, state.SourceTerm, RuntimeIdentity) { LastCommitAt = _lastCommitAt, RecentCommits = _recentCommits };
 
     /// <summary>Stores <paramref name="next"/>; the state in memory changes only once the write succeeded.</summary>
     private async Task WriteAsync(ConfigIndex next)

@@ -65,16 +65,16 @@ internal sealed partial class LimitGrain(
         }
     }
 
-    public async Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand)
+    public async Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand, long rejected)
     {
         await CoverAsync();
-        return _ledger.Lease(silo, limit, inUse, need, demand, time.GetUtcNow());
+        return _ledger.Lease(silo, limit, inUse, need, demand, time.GetUtcNow(), rejected);
     }
 
-    public async Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand)
+    public async Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand, long rejected)
     {
         await CoverAsync();
-        return _ledger.Share(silo, requestsPerSecond, burst, demand, time.GetUtcNow());
+        return _ledger.Share(silo, requestsPerSecond, burst, demand, time.GetUtcNow(), rejected);
     }
 
     public Task<LimitView> GetAsync() =>

@@ -42,15 +42,16 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
         return new LimitView(
             key,
             _limit,
-            [.. _holdings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new LimitHolding(p.Key, p.Value.Granted, p.Value.InUse, p.Value.Demand, p.Value.ExpiresAt))]);
+            [.. _holdings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new LimitHolding(p.Key, p.Value.Granted, p.Value.InUse, p.Value.Demand, p.Value.ExpiresAt) { Rejected = p.Value.Rejected })]);
     }
 
     /// <summary>Renews the connection permits of <paramref name="silo"/>: what it needs, fairly shared, never beyond what others hold.</summary>
-    public PermitLease Lease(string silo, int limit, int inUse, int need, int demand, DateTimeOffset now)
+    public PermitLease Lease(string silo, int limit, int inUse, int need, int demand, DateTimeOffset now, long rejected = 0)
     {
         Expire(now);
         _limit = limit;
         var holding = _holdings.TryGetValue(silo, out var h) ? h : _holdings[silo] = new Holding();
+        holding.Rejected = rejected;
         (holding.InUse, holding.Need, holding.Demand, holding.ExpiresAt) = (inUse, Math.Max(need, inUse), Math.Max(demand, Math.Max(need, inUse)), now + leaseDuration);
 
         // A silo renews one call at a time, so this call tells that it runs with the previous grant now.
@@ -76,11 +77,12 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
     }
 
     /// <summary>Renews the rate share of <paramref name="silo"/>, in proportion to its demand.</summary>
-    public RateShare Share(string silo, double requestsPerSecond, int burst, double demand, DateTimeOffset now)
+    public RateShare Share(string silo, double requestsPerSecond, int burst, double demand, DateTimeOffset now, long rejected = 0)
     {
         Expire(now);
         _limit = requestsPerSecond;
         var holding = _holdings.TryGetValue(silo, out var h) ? h : _holdings[silo] = new Holding();
+        holding.Rejected = rejected;
         (holding.Demand, holding.ExpiresAt) = (Math.Max(demand, 0.1), now + leaseDuration);
         var total = _holdings.Values.Sum(x => x.Demand);
         var share = requestsPerSecond * holding.Demand / total;
@@ -128,5 +130,6 @@ internal sealed class LimitLedger(TimeSpan leaseDuration)
         public double Need;
         public double Demand;
         public DateTimeOffset ExpiresAt;
+        public long Rejected;
     }
 }

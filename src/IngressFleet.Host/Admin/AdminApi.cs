@@ -68,6 +68,7 @@ internal static class AdminApi
                 admin.UseEndpoints(endpoints =>
                 {
                     Map(endpoints);
+                    FleetPage.Map(endpoints);
                     endpoints.MapPrometheusScrapingEndpoint("/metrics");
                 });
             });
@@ -160,6 +161,8 @@ internal static class AdminApi
                     runsSource = r.Report.RunsSource,
                     hostsConfigGrain = r.Report.Silo == status.Silo,
                     lastReportAgeMs = (long)(now - r.ReceivedAt).TotalMilliseconds,
+                    requestsPerSecond = Math.Round(r.Report.RequestsPerSecond, 1),
+                    inFlight = r.Report.InFlight,
                 })
                 .ToList();
             var unreported = live.Where(s => reports.All(r => r.Report.Silo != s)).Order(StringComparer.Ordinal).ToList();
@@ -179,6 +182,7 @@ internal static class AdminApi
                     },
                     silos,
                     unreportedSilos = unreported,
+                    timeline = FleetTimeline.Of(status.RecentCommits, reports.Where(r => live.Contains(r.Report.Silo)).Select(r => r.Report).ToList()),
                 },
                 Json);
         });
@@ -301,7 +305,8 @@ internal static class AdminApi
                         limit = v.Limit,
                         used = v.Holdings.Sum(h => h.InUse),
                         granted = v.Holdings.Sum(h => h.Granted),
-                        leases = v.Holdings.Select(h => new { silo = h.Silo, granted = h.Granted, inUse = h.InUse, demand = h.Demand, expiresAt = h.ExpiresAt }),
+                        rejected = v.Holdings.Sum(h => h.Rejected),
+                        leases = v.Holdings.Select(h => new { silo = h.Silo, granted = h.Granted, inUse = h.InUse, demand = h.Demand, rejected = h.Rejected, expiresAt = h.ExpiresAt }),
                     };
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -75,6 +75,17 @@ public sealed partial class MetricsTests(StandaloneHostFixture fixture) : IClass
             .. ObjectsForBackends.ServiceFor("beta", backend),
             Objects.Service("dashboard-down", "default", Objects.Port(80)),
             Objects.Slice("dashboard-down", "default", null, FreePorts.Take(1)[0], ("127.0.0.1", true)),
+
+            // Limits and an ejection, so their panels' series exist: a probed backend with a dead destination, an
+            // Ingress with both fleet-wide limits, one with a per-client limit.
+            Objects.Ingress("dashboard-probed").Rule("dashboard-probed.test", "/", "Prefix", "dashboard-probed", "http")
+                .Annotate("ingressfleet.io/health-check-path", "/healthz").Annotate("ingressfleet.io/health-check-interval", "200ms")
+                .Annotate("ingressfleet.io/health-check-timeout", "100ms").Annotate("ingressfleet.io/health-check-unhealthy-threshold", "1").Build(),
+            .. ObjectsForBackends.ServiceFor("dashboard-probed", "http", backend.Port, FreePorts.Take(1)[0]),
+            Objects.Ingress("dashboard-limited").Rule("dashboard-limited.test", "/", "Prefix", "beta", "http")
+                .Annotate("ingressfleet.io/max-connections", "5").Annotate("ingressfleet.io/limit-rps", "100").Build(),
+            Objects.Ingress("dashboard-per-client").Rule("dashboard-per-client.test", "/", "Prefix", "beta", "http")
+                .Annotate("nginx.ingress.kubernetes.io/limit-rps", "1").Annotate("nginx.ingress.kubernetes.io/limit-burst-multiplier", "1").Build(),
         ]));
         await using var host = HostProcess.Start("--manifests", folder, "--access-log", "off");
         await host.WaitReadyAsync(TimeSpan.FromSeconds(60));
@@ -85,13 +96,27 @@ public sealed partial class MetricsTests(StandaloneHostFixture fixture) : IClass
         Assert.Equal("beta", await host.WhoAnswersAsync("dashboard-ok.test", "/ok"));
         Assert.Equal("beta", await host.WhoAnswersAsync("dashboard-ok.test", "/fail?status=503"));
         Assert.Equal("502", await host.WhoAnswersAsync("dashboard-down.test", "/"));
+        Assert.Equal("beta", await host.WhoAnswersAsync("dashboard-limited.test", "/"));
+        var perClient = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            perClient.Add(await host.WhoAnswersAsync("dashboard-per-client.test", "/"));
+        }
+
+        Assert.Contains("503", perClient);
+        await Eventually.HoldsAsync(
+            async () => (await host.AdminJsonAsync("/api/v1/health")).GetProperty("backends").EnumerateArray().Any(b => b.GetProperty("destinations").EnumerateArray().Any(d => !d.GetProperty("healthy").GetBoolean())),
+            TimeSpan.FromSeconds(15),
+            "the probed backend's dead destination ejected");
 
         // Requests are recorded as their handlers finish, a moment after the client has the response.
         var scrape = await Eventually.ValueAsync(
             async () =>
             {
                 var lines = (await host.Admin.GetStringAsync("/metrics")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).ToArray();
-                return lines.Any(l => l.StartsWith("ingressfleet_backend_upstream_errors_total", StringComparison.Ordinal)) ? lines : null;
+                return lines.Any(l => l.StartsWith("ingressfleet_backend_upstream_errors_total", StringComparison.Ordinal))
+                    && lines.Any(l => l.StartsWith("ingressfleet_limit_permits", StringComparison.Ordinal))
+                    && lines.Any(l => l.StartsWith("ingressfleet_backend_ejected_destinations{", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal)) ? lines : null;
             },
             TimeSpan.FromSeconds(5),
             "the traffic recorded");

@@ -81,6 +81,28 @@ function renderBanners(fleet, status) {
   $("banners").replaceChildren(...banners);
 }
 
+function renderSummary(fleet, status, problems, health) {
+  const items = [];
+  const item = (label, figure, kind) => el("li", { class: kind }, el("span", { class: "figure" }, figure), label);
+  if (fleet.ok) {
+    const silos = fleet.body.silos;
+    const ready = silos.filter((s) => s.ready).length;
+    const current = silos.filter((s) => s.current).length;
+    items.push(item("silos ready", `${ready} of ${silos.length}`, ready === silos.length ? "ok" : "warn"));
+    items.push(item("silos on the fleet's version", `${current} of ${silos.length}`, current === silos.length ? "ok" : "warn"));
+    items.push(item("requests/s, whole fleet", rate(silos.reduce((sum, s) => sum + (s.requestsPerSecond ?? 0), 0))));
+  } else {
+    items.push(item("control plane", "✕ unreachable", "bad"));
+  }
+  if (status) items.push(item("routes", count(status.routes)));
+  if (problems.ok) items.push(item("objects rejected", count(problems.body.rejected.length), problems.body.rejected.length ? "bad" : "ok"));
+  if (health.ok) {
+    const ejected = health.body.backends.reduce((sum, b) => sum + b.destinations.filter((d) => !d.healthy).length, 0);
+    items.push(item("destinations ejected", count(ejected), ejected ? "warn" : "ok"));
+  }
+  $("summary").replaceChildren(...items);
+}
+
 function renderFleet(fleet, status) {
   if (status) {
     $("this-silo").textContent = `This silo serves config version ${status.version} · ${count(status.routes)} routes, ${count(status.backends)} backends · applied ${when(status.appliedAt)}`;
@@ -90,9 +112,10 @@ function renderFleet(fleet, status) {
     return;
   }
   const { controlPlane, silos, timeline } = fleet.body;
+  const nameOf = (address) => silos.find((s) => s.silo === address)?.name ?? address ?? "nobody";
   $("fleet-count").textContent = `(${silos.length})`;
   $("control-plane").textContent =
-    `Control plane at version ${controlPlane.version} · last commit ${duration(controlPlane.lastCommitAgeMs)} ago · source held by ${controlPlane.sourceHolder ?? "nobody"} (term ${controlPlane.sourceLeaseTerm ?? "–"}) · config grain on ${controlPlane.configGrainSilo} · store ${controlPlane.store?.reachable ? "reachable" : "UNREACHABLE"}`;
+    `Control plane at version ${controlPlane.version} · last commit ${duration(controlPlane.lastCommitAgeMs)} ago · source run by ${nameOf(controlPlane.sourceHolder)} · config grain on ${nameOf(controlPlane.configGrainSilo)} · Redis ${controlPlane.store?.reachable ? "reachable" : "NOT REACHABLE"}`;
   replaceRows($("silos").tBodies[0], silos.map((s) => el("tr", { "data-silo": s.name },
     el("th", { scope: "row" }, s.name),
     td(s.silo),
@@ -106,7 +129,7 @@ function renderFleet(fleet, status) {
   replaceRows($("versions").tBodies[0], (timeline ?? []).map((v) => el("tr", { "data-version": v.version },
     el("th", { scope: "row" }, String(v.version)),
     td(when(v.committedAt)),
-    td(v.appliedEverywhereAfterMs === null ? badge("… not yet everywhere", "warn") : duration(v.appliedEverywhereAfterMs), "num"),
+    td(v.appliedEverywhereAfterMs == null ? badge("… not yet everywhere", "warn") : duration(v.appliedEverywhereAfterMs), "num"),
     td(`${v.silosAt} of ${v.silos}`, "num"))), "No version seen yet.", 4);
 }
 
@@ -202,6 +225,7 @@ async function poll() {
       getJson("/api/v1/health"), getJson("/api/v1/limits"), getJson("/api/v1/certificates"),
     ]);
     renderBanners(fleet, status.ok ? status.body : null);
+    renderSummary(fleet, status.ok ? status.body : null, problems, health);
     renderFleet(fleet, status.ok ? status.body : null);
     renderProblems(problems);
     renderRoutes(routes);
