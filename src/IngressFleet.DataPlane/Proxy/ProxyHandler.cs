@@ -87,7 +87,6 @@ internal sealed partial class ProxyHandler
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        _counters.Started();
         _clients.Resolve(context);
         RequestId.Ensure(context);
         var body = _telemetry.Start(context);
@@ -113,6 +112,7 @@ internal sealed partial class ProxyHandler
         var error = ForwarderError.None;
         ClientCounters? client = null;
         var clientVerdict = ClientVerdict.Admitted;
+        _counters.Started();
         try
         {
             if (route is null)
@@ -211,9 +211,9 @@ internal sealed partial class ProxyHandler
         }
         finally
         {
+            _counters.Completed();
             client?.Exit();
             _telemetry.Completed(context, started, route, destination, error, body);
-            _counters.Completed();
         }
     }
 

@@ -13,7 +13,15 @@ public sealed class RequestCounters
 
     public long Ended => Sum(1);
 
-    public long InFlight => Math.Max(0, Sum(0) - Sum(1));
+    // Ended first: a request that ends between the two reads is then counted neither way, never as ended only.
+    public long InFlight
+    {
+        get
+        {
+            var ended = Sum(1);
+            return Math.Max(0, Sum(0) - ended);
+        }
+    }
 
     public void Started() => Interlocked.Increment(ref _counts[Stripe()]);
 

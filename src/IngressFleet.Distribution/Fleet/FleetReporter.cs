@@ -22,6 +22,7 @@ internal sealed partial class FleetReporter(
     {
         var fleet = client.GetGrain<IFleetGrain>(ControlPlaneNames.FleetKey);
         var (endedBefore, measuredAt) = (requests.Ended, time.GetTimestamp());
+        var startedAt = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -43,6 +44,8 @@ internal sealed partial class FleetReporter(
                 {
                     RequestsPerSecond = rate,
                     InFlight = requests.InFlight,
+                    Draining = local.Draining,
+                    StartedAt = startedAt,
                     RecentlyApplied = [.. inForce.RecentlyApplied.Select(a => new AppliedVersion(a.Version, a.At))],
                 });
             }

@@ -14,4 +14,7 @@ public interface ILocalSiloStatus
 
     /// <summary>Whether this silo holds the source lease and runs the source.</summary>
     bool RunsSource { get; }
+
+    /// <summary>Whether this silo is shutting down: it finishes what it has and takes no new connections.</summary>
+    bool Draining { get; }
 }

@@ -31,4 +31,12 @@ public sealed record SiloReport(
     /// <summary>The versions it applied lately, oldest first, with when (for how long each took to reach every silo).</summary>
     [Id(2)]
     public System.Collections.Immutable.ImmutableArray<AppliedVersion> RecentlyApplied { get; init; } = [];
+
+    /// <summary>Whether it is shutting down (draining its connections).</summary>
+    [Id(3)]
+    public bool Draining { get; init; }
+
+    /// <summary>When it started, by its clock (a version committed before was one it had to receive).</summary>
+    [Id(4)]
+    public DateTimeOffset StartedAt { get; init; }
 }

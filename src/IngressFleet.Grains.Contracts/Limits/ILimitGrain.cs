@@ -13,12 +13,20 @@ public interface ILimitGrain : IGrainWithStringKey
     /// some headroom for what comes next. <paramref name="rejected"/> is how many requests the silo has refused under
     /// this limit so far (for the fleet view).
     /// </summary>
-    [Alias("Lease")]
+    [Alias("LeaseCounting")]
     Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand, long rejected);
 
+    /// <summary>As <see cref="LeaseAsync(string, int, int, int, int, long)"/>, from a silo of the previous release (during a rolling upgrade).</summary>
+    [Alias("Lease")]
+    Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand);
+
     /// <summary>Renews <paramref name="silo"/>'s share of a rate, by the rate it is asked for (<paramref name="demand"/> requests per second); <paramref name="rejected"/> as for leases.</summary>
-    [Alias("Share")]
+    [Alias("ShareCounting")]
     Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand, long rejected);
+
+    /// <summary>As <see cref="ShareAsync(string, double, int, double, long)"/>, from a silo of the previous release (during a rolling upgrade).</summary>
+    [Alias("Share")]
+    Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand);
 
     [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
     Task<LimitView> GetAsync();

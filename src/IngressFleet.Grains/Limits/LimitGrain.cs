@@ -71,6 +71,10 @@ internal sealed partial class LimitGrain(
         return _ledger.Lease(silo, limit, inUse, need, demand, time.GetUtcNow(), rejected);
     }
 
+    public Task<PermitLease> LeaseAsync(string silo, int limit, int inUse, int need, int demand) => LeaseAsync(silo, limit, inUse, need, demand, rejected: 0);
+
+    public Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand) => ShareAsync(silo, requestsPerSecond, burst, demand, rejected: 0);
+
     public async Task<RateShare> ShareAsync(string silo, double requestsPerSecond, int burst, double demand, long rejected)
     {
         await CoverAsync();

@@ -56,6 +56,8 @@ internal static class AdminApi
                 // Scrapes and health probes are not traffic: their server spans are never exported.
                 admin.Use((context, next) =>
                 {
+                    // Answers carry what Ingresses say (names, reasons, annotation values): never sniffed into markup.
+                    context.Response.Headers.XContentTypeOptions = "nosniff";
                     if (Activity.Current is { } activity)
                     {
                         activity.IsAllDataRequested = false;
@@ -158,6 +160,7 @@ internal static class AdminApi
                     appliedVersion = r.Report.AppliedVersion,
                     current = r.Report.AppliedVersion == status.Version,
                     ready = r.Report.Ready,
+                    draining = r.Report.Draining,
                     runsSource = r.Report.RunsSource,
                     hostsConfigGrain = r.Report.Silo == status.Silo,
                     lastReportAgeMs = (long)(now - r.ReceivedAt).TotalMilliseconds,
@@ -182,7 +185,7 @@ internal static class AdminApi
                     },
                     silos,
                     unreportedSilos = unreported,
-                    timeline = FleetTimeline.Of(status.RecentCommits, reports.Where(r => live.Contains(r.Report.Silo)).Select(r => r.Report).ToList()),
+                    timeline = FleetTimeline.Of(status.RecentCommits, reports.Where(r => live.Contains(r.Report.Silo)).Select(r => r.Report).ToList(), unreported.Count),
                 },
                 Json);
         });
@@ -249,8 +252,13 @@ internal static class AdminApi
 
         endpoints.MapGet("/api/v1/health", (ConfigInForce inForce) =>
         {
-            // Every destination with the fleet's verdict: who decided it, when, and until when.
+            // Every destination with the fleet's verdict: who decided it, when, and until when; and how the Ingresses
+            // that send to it balance (the policy is an Ingress's, so a backend may have more than one).
             var state = inForce.Current;
+            var policies = state.Config.Ingresses.Values
+                .SelectMany(i => i.Rules.Select(r => r.Backend).Concat(i.DefaultBackend is null ? [] : [i.DefaultBackend]).Select(b => (b.Key, Policy: i.Options.Traffic.LoadBalancing.ToString())))
+                .GroupBy(x => x.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(x => x.Policy).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
             var backends = state.Backends
                 .OrderBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p =>
@@ -260,6 +268,7 @@ internal static class AdminApi
                     return new
                     {
                         backend = p.Key,
+                        loadBalancing = policies.GetValueOrDefault(p.Key) ?? [],
                         prober = health?.Prober,
                         activeCheck = p.Value.Endpoints.Health.Active,
                         panic = p.Value.Panic,

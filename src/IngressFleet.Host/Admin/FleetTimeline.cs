@@ -10,22 +10,27 @@ namespace IngressFleet.Host.Admin;
 /// </summary>
 internal static class FleetTimeline
 {
-    public static IReadOnlyList<VersionSpread> Of(ImmutableArray<VersionCommit> commits, IReadOnlyList<SiloReport> silos)
+    /// <param name="commits">The versions committed lately, oldest first.</param>
+    /// <param name="silos">The reports of the live silos.</param>
+    /// <param name="unreported">Live silos that have not reported yet: while there are some, no version is known to be everywhere.</param>
+    public static IReadOnlyList<VersionSpread> Of(ImmutableArray<VersionCommit> commits, IReadOnlyList<SiloReport> silos, int unreported = 0)
     {
         var spreads = new List<VersionSpread>(commits.Length);
-        foreach (var commit in commits.Reverse())
+
+        // As far back as silos keep what they applied: older spreads could not be told.
+        foreach (var commit in commits.Reverse().Take(HistoryKept))
         {
             var at = silos.Where(s => s.AppliedVersion >= commit.Version).ToList();
 
-            // A silo whose whole history starts past this version joined after it: it says nothing of how fast this
-            // version spread (unless every silo did, as at the fleet's start).
-            var before = at.Where(s => !JoinedAfter(s, commit.Version)).ToList();
-            var judged = before.Count > 0 ? before : at;
+            // A silo started after the commit was not there to receive it: it says nothing of how fast it spread.
+            var judged = at.Where(s => s.StartedAt <= commit.At).ToList();
             DateTimeOffset? everywhere = null;
-            if (at.Count == silos.Count && judged.Count > 0)
+            if (at.Count == silos.Count && judged.Count > 0 && unreported == 0)
             {
-                // The first version at or past this one each silo applied; without history, when it applied what it serves.
-                everywhere = judged.Max(s => s.RecentlyApplied.FirstOrDefault(a => a.Version >= commit.Version)?.At ?? s.AppliedAt);
+                // The first version at or past this one each silo applied. A silo whose history does not reach back to
+                // this version (it applied many since) cannot tell: then neither can the timeline.
+                var firsts = judged.Select(s => FirstAtOrPast(s, commit.Version)).ToList();
+                everywhere = firsts.All(f => f is not null) ? firsts.Max() : null;
             }
 
             spreads.Add(new VersionSpread(
@@ -39,9 +44,26 @@ internal static class FleetTimeline
         return spreads;
     }
 
-    /// <summary>The silo's history is complete (shorter than what silos keep) and begins past <paramref name="version"/>.</summary>
-    private static bool JoinedAfter(SiloReport silo, long version) =>
-        silo.RecentlyApplied.Length is > 0 and < HistoryKept && silo.RecentlyApplied[0].Version > version;
+    /// <summary>When the silo first served this version or a later one; null when its history does not reach back that far.</summary>
+    private static DateTimeOffset? FirstAtOrPast(SiloReport silo, long version)
+    {
+        var history = silo.RecentlyApplied;
+        if (history.IsEmpty)
+        {
+            return silo.AppliedVersion >= version ? silo.AppliedAt : null;
+        }
+
+        for (var i = 0; i < history.Length; i++)
+        {
+            if (history[i].Version >= version)
+            {
+                // A full history starting past the version may have lost the entry that would answer.
+                return i == 0 && history.Length >= HistoryKept && history[0].Version > version ? null : history[i].At;
+            }
+        }
+
+        return null;
+    }
 
     // As many versions as ConfigInForce keeps.
     private const int HistoryKept = 16;

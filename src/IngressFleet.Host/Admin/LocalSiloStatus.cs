@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace IngressFleet.Host.Admin;
 
-/// <summary>This silo as the fleet view shows it: ports, readiness and whether it runs the source.</summary>
-internal sealed class LocalSiloStatus(Readiness readiness, SourceRunner sourceRunner, IOptions<ProxyOptions> proxy, IOptions<AdminOptions> admin) : ILocalSiloStatus
+/// <summary>This silo as the fleet view shows it: ports, readiness, draining, and whether it runs the source.</summary>
+internal sealed class LocalSiloStatus(Readiness readiness, SourceRunner sourceRunner, IDrainSignal drain, IOptions<ProxyOptions> proxy, IOptions<AdminOptions> admin) : ILocalSiloStatus
 {
     public int HttpPort => proxy.Value.HttpPort;
 
@@ -15,4 +15,6 @@ internal sealed class LocalSiloStatus(Readiness readiness, SourceRunner sourceRu
     public bool Ready => readiness.Check().Ready;
 
     public bool RunsSource => sourceRunner.RunsSource;
+
+    public bool Draining => drain.Draining;
 }

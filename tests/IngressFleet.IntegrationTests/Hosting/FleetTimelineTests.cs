@@ -37,18 +37,36 @@ public sealed class FleetTimelineTests
                 Silo("a", (1, T0.AddMilliseconds(20)), (2, T0.AddSeconds(10.01))),
                 Silo("b", (1, T0.AddMilliseconds(40))),
 
-                // c joined a minute later and started at version 2: it says nothing of how fast version 1 spread.
+                // c started a minute later, at version 2: it says nothing of how fast either version spread.
                 Silo("c", (2, T0.AddSeconds(60))),
             ]);
 
         Assert.Null(timeline[0].AppliedEverywhereAfterMs);
         Assert.Equal((2, 3), (timeline[0].SilosAt, timeline[0].Silos));
         Assert.Equal(40, timeline[1].AppliedEverywhereAfterMs);
+
+        // A member that has not reported yet: no version is known to be everywhere.
+        Assert.All(FleetTimeline.Of([new VersionCommit(1, T0)], [Silo("a", (1, T0.AddMilliseconds(20)))], unreported: 1), v => Assert.Null(v.AppliedEverywhereAfterMs));
+    }
+
+    [Fact]
+    public void AVersionOlderThanEverySilosHistory_IsUnknown_NotStretched()
+    {
+        // a applied 16 versions since version 1 (its whole history): when it applied 1 is no longer known.
+        var history = Enumerable.Range(2, 16).Select(v => ((long)v, T0.AddSeconds(v))).ToArray();
+        var timeline = FleetTimeline.Of([new VersionCommit(1, T0), new VersionCommit(17, T0.AddSeconds(17) - TimeSpan.FromMilliseconds(30))], [Silo("a", history) with { StartedAt = T0.AddSeconds(-5) }]);
+
+        Assert.Equal(30, timeline[0].AppliedEverywhereAfterMs);
+        Assert.Null(timeline[1].AppliedEverywhereAfterMs);
+        Assert.Equal((1, 1), (timeline[1].SilosAt, timeline[1].Silos));
     }
 
     private static SiloReport Silo(string name, params (long Version, DateTimeOffset At)[] applied) =>
         new(name, name, 8080, 9090, applied[^1].Version, applied[^1].At, Ready: true, RunsSource: false)
         {
             RecentlyApplied = [.. applied.Select(a => new AppliedVersion(a.Version, a.At))],
+
+            // Started a moment before it applied its first version.
+            StartedAt = applied[0].At.AddSeconds(-1),
         };
 }

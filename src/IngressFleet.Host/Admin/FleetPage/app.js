@@ -3,7 +3,19 @@
 "use strict";
 
 const PollEvery = 1000;
-const state = { routes: [], problemKeys: new Set() };
+const LagBannerAfter = 2000;
+const StaleReportAfter = 5000;
+const state = { routes: [], problemIds: new Set(), siloNames: new Map(), behindSince: new Map(), drawn: new Map() };
+
+// Redraws a section only when its data changed: a focused link or a screen reader's place survives the poll.
+function changed(section, data) {
+  const text = JSON.stringify(data);
+  if (state.drawn.get(section) === text) return false;
+  state.drawn.set(section, text);
+  return true;
+}
+
+const nameOf = (address) => state.siloNames.get(address) ?? address ?? "nobody";
 
 const $ = (id) => document.getElementById(id);
 
@@ -61,24 +73,38 @@ function replaceRows(tbody, rows, empty, columns) {
 
 function renderBanners(fleet, status) {
   const banners = [];
+  const now = Date.now();
   if (!fleet.ok) {
-    banners.push(el("p", { class: "banner bad", id: "banner-control-plane" },
-      "✕ The control plane is not reachable from this silo: ", fleet.body?.error ?? `HTTP ${fleet.status}`, ". Every silo keeps serving the config it has."));
+    banners.push(["bad", "banner-control-plane", `✕ The control plane is not reachable from this silo: ${fleet.body?.error ?? `HTTP ${fleet.status}`}. Every silo keeps serving the config it has.`]);
   } else {
-    const lagging = fleet.body.silos.filter((s) => !s.current);
-    if (lagging.length) {
-      banners.push(el("p", { class: "banner warn", id: "banner-lagging" },
-        `⚠ ${lagging.length} silo${lagging.length > 1 ? "s" : ""} behind the fleet's version ${fleet.body.controlPlane.version}: `,
-        lagging.map((s) => `${s.name} at ${s.appliedVersion}`).join(", ")));
+    const { controlPlane, silos, unreportedSilos } = fleet.body;
+    // A silo is behind for a moment after every commit; only one that stays behind is worth a banner.
+    for (const s of silos) {
+      if (s.current) state.behindSince.delete(s.silo);
+      else if (!state.behindSince.has(s.silo)) state.behindSince.set(s.silo, now);
     }
-    if (fleet.body.unreportedSilos?.length) {
-      banners.push(el("p", { class: "banner warn" }, `⚠ Members that have not reported yet: ${fleet.body.unreportedSilos.join(", ")}`));
+    const lagging = silos.filter((s) => !s.current && now - state.behindSince.get(s.silo) >= LagBannerAfter);
+    if (lagging.length) {
+      banners.push(["warn", "banner-lagging", `⚠ ${lagging.length} silo${lagging.length > 1 ? "s" : ""} behind the fleet's version ${controlPlane.version}: ${lagging.map((s) => `${s.name} at ${s.appliedVersion}`).join(", ")}`]);
+    }
+    const stale = silos.filter((s) => s.lastReportAgeMs > StaleReportAfter);
+    if (stale.length) {
+      banners.push(["warn", "banner-stale", `⚠ No report for over ${duration(StaleReportAfter)} from ${stale.map((s) => `${s.name} (${duration(s.lastReportAgeMs)})`).join(", ")}`]);
+    }
+    if (unreportedSilos?.length) {
+      banners.push(["warn", "banner-unreported", `⚠ Members that have not reported yet: ${unreportedSilos.join(", ")}`]);
+    }
+    if (controlPlane.store && !controlPlane.store.reachable) {
+      banners.push(["bad", "banner-store", `✕ Redis is not reachable from this silo${controlPlane.store.error ? `: ${controlPlane.store.error}` : ""}. The config in force keeps serving; changes wait.`]);
     }
   }
   if (status && status.controlPlaneVersion > status.version) {
-    banners.push(el("p", { class: "banner warn" }, `⚠ This silo serves version ${status.version}; the control plane is at ${status.controlPlaneVersion}.`));
+    banners.push(["warn", "banner-this-silo", `⚠ This silo serves version ${status.version}; the control plane is at ${status.controlPlaneVersion}.`]);
   }
-  $("banners").replaceChildren(...banners);
+  // Rewritten only when they change, so a screen reader announces each once.
+  if (changed("banners", banners)) {
+    $("banners").replaceChildren(...banners.map(([kind, id, text]) => el("p", { class: `banner ${kind}`, id }, text)));
+  }
 }
 
 function renderSummary(fleet, status, problems, health) {
@@ -112,7 +138,7 @@ function renderFleet(fleet, status) {
     return;
   }
   const { controlPlane, silos, timeline } = fleet.body;
-  const nameOf = (address) => silos.find((s) => s.silo === address)?.name ?? address ?? "nobody";
+  state.siloNames = new Map(silos.map((s) => [s.silo, s.name]));
   $("fleet-count").textContent = `(${silos.length})`;
   $("control-plane").textContent =
     `Control plane at version ${controlPlane.version} · last commit ${duration(controlPlane.lastCommitAgeMs)} ago · source run by ${nameOf(controlPlane.sourceHolder)} · config grain on ${nameOf(controlPlane.configGrainSilo)} · Redis ${controlPlane.store?.reachable ? "reachable" : "NOT REACHABLE"}`;
@@ -120,7 +146,7 @@ function renderFleet(fleet, status) {
     el("th", { scope: "row" }, s.name),
     td(s.silo),
     td(el("span", {}, `${s.appliedVersion} / ${controlPlane.version} `, s.current ? badge("✓ current", "ok") : badge("⚠ behind", "warn"))),
-    td(s.ready ? badge("✓ ready", "ok") : badge("✕ not ready", "bad")),
+    td(s.draining ? badge("⏏ draining", "warn") : s.ready ? badge("✓ ready", "ok") : badge("✕ not ready", "bad")),
     td([s.runsSource ? "source holder" : null, s.hostsConfigGrain ? "config grain" : null].filter(Boolean).join(", ") || "–"),
     td(duration(s.lastReportAgeMs), "num"),
     td(rate(s.requestsPerSecond), "num"),
@@ -129,14 +155,15 @@ function renderFleet(fleet, status) {
   replaceRows($("versions").tBodies[0], (timeline ?? []).map((v) => el("tr", { "data-version": v.version },
     el("th", { scope: "row" }, String(v.version)),
     td(when(v.committedAt)),
-    td(v.appliedEverywhereAfterMs == null ? badge("… not yet everywhere", "warn") : duration(v.appliedEverywhereAfterMs), "num"),
+    td(v.appliedEverywhereAfterMs != null ? duration(v.appliedEverywhereAfterMs) : v.silosAt < v.silos ? badge("… not yet everywhere", "warn") : el("span", { class: "muted", title: "No silo that was running at the commit still records when it applied it" }, "unknown"), "num"),
     td(`${v.silosAt} of ${v.silos}`, "num"))), "No version seen yet.", 4);
 }
 
-function renderRoutes(routes) {
+function renderRoutes(routes, force) {
   if (routes.ok) state.routes = routes.body.routes;
   const query = $("route-search").value.trim().toLowerCase();
   const type = $("route-type").value;
+  if (!changed("routes", [state.routes, [...state.problemIds], query, type]) && !force) return;
   const shown = state.routes.filter((r) =>
     (!type || r.pathType === type) &&
     (!query || [r.host, r.path, r.backend, r.ingress, r.canary?.backend].some((x) => x && x.toLowerCase().includes(query))));
@@ -149,46 +176,60 @@ function renderRoutes(routes) {
   replaceRows($("route-table").tBodies[0], rows, state.routes.length ? "No route matches." : "No routes.", 5);
 }
 
+// An object's problems, by kind and key (namespace/name): the ids a route or conflict links to.
+const problemId = (kind, key, warning) => `${warning ? "warning" : "problem"}-${kind}-${key}`;
+
 function ingressLink(key) {
-  const id = `problem-Ingress-${key.replace("/", "-")}`;
-  return state.problemKeys.has(id) ? el("a", { href: `#${id}`, title: "This Ingress has problems" }, key, " ⚠") : key;
+  if (!key) return "(none)";
+  const id = [problemId("Ingress", key, false), problemId("Ingress", key, true)].find((x) => state.problemIds.has(x));
+  return id ? el("a", { href: `#${id}`, title: "This Ingress has problems" }, key, " ⚠") : key;
 }
 
 function renderProblems(problems) {
   if (!problems.ok) return;
   const { rejected, warnings, conflicts, total } = problems.body;
-  state.problemKeys = new Set();
-  const item = (p, kind) => {
-    const id = `problem-${p.kind}-${p.namespace ? `${p.namespace}-` : ""}${p.name}`;
-    state.problemKeys.add(id);
-    return el("li", { id, "data-problem": `${p.kind}/${p.namespace ? `${p.namespace}/` : ""}${p.name}` },
-      kind === "rejected" ? badge("✕ rejected", "bad") : badge("⚠ partly ignored", "warn"), " ",
-      el("strong", {}, `${p.kind} ${p.namespace ? `${p.namespace}/` : ""}${p.name}`),
+  state.problemIds = new Set([
+    ...rejected.map((p) => problemId(p.kind, p.namespace ? `${p.namespace}/${p.name}` : p.name, false)),
+    ...warnings.map((p) => problemId(p.kind, p.namespace ? `${p.namespace}/${p.name}` : p.name, true)),
+  ]);
+  if (!changed("problems", problems.body)) return;
+  const item = (p, warning) => {
+    const key = p.namespace ? `${p.namespace}/${p.name}` : p.name;
+    return el("li", { id: problemId(p.kind, key, warning), "data-problem": `${p.kind}/${key}` },
+      warning ? badge("⚠ partly ignored", "warn") : badge("✕ rejected", "bad"), " ",
+      el("strong", {}, `${p.kind} ${key}`),
       el("span", { class: "muted" }, ` from ${p.source}`),
       p.reasons.map((r) => el("span", { class: "reason" }, r)));
   };
-  const items = [...rejected.map((p) => item(p, "rejected")), ...warnings.map((p) => item(p, "warning"))];
+  const items = [...rejected.map((p) => item(p, false)), ...warnings.map((p) => item(p, true))];
   $("problems-count").textContent = `(${count(total)})`;
   $("problem-list").replaceChildren(...(items.length ? items : [el("li", { class: "muted" }, "No problems.")]));
   $("conflicts").replaceChildren(...(conflicts.length
-    ? conflicts.map((c) => el("li", {}, badge("⚠ conflict", "warn"), ` ${c.host} ${c.path} (${c.pathType}): ${c.winner} wins over ${c.loser}`, c.reason ? ` — ${c.reason}` : ""))
+    ? conflicts.map((c) => el("li", {}, badge("⚠ conflict", "warn"), ` ${c.host} ${c.path} (${c.pathType}): `,
+        ingressLink(c.winner), " wins over ", ingressLink(c.loser), c.reason ? ` — ${c.reason}` : ""))
     : [el("li", { class: "muted" }, "No conflicts.")]));
 }
 
 function renderBackends(health) {
-  if (!health.ok) return;
-  const rows = health.body.backends.flatMap((b) => b.destinations.map((d, i) => el("tr", { "data-destination": d.destination, "data-backend": b.backend },
+  if (!health.ok || !changed("backends", [health.body, [...state.siloNames]])) return;
+  const rows = health.body.backends.flatMap((b) => b.destinations.length === 0
+    ? [el("tr", { "data-backend": b.backend }, el("th", { scope: "row" }, b.backend), td((b.loadBalancing ?? []).map(policyName).join(", ") || "–"),
+        td("–"), td(badge("✕ no ready endpoint", "bad")), td("–"), td(b.prober ? nameOf(b.prober) : "–"), td("–", "num"))]
+    : b.destinations.map((d, i) => el("tr", { "data-destination": d.destination, "data-backend": b.backend },
     i === 0 ? el("th", { scope: "row", rowspan: b.destinations.length }, b.backend, b.panic ? el("span", { class: "reason" }, badge("⚠ all ejected: using all", "warn")) : null) : null,
+    i === 0 ? el("td", { rowspan: b.destinations.length }, (b.loadBalancing ?? []).map(policyName).join(", ") || "–") : null,
     td(d.destination),
     td(d.healthy ? badge("✓ healthy", "ok") : badge("✕ ejected", "bad")),
     td(d.healthy ? "–" : `${d.reason ?? ""} · by ${d.decidedBy ?? "?"} · until ${when(d.until)}`),
-    td(b.prober ?? (b.activeCheck ? "–" : "passive only")),
+    td(b.prober ? nameOf(b.prober) : b.activeCheck ? "–" : "passive only"),
     td(count(d.inFlightHere), "num"))));
-  replaceRows($("destinations").tBodies[0], rows, "No backends.", 6);
+  replaceRows($("destinations").tBodies[0], rows, "No backends.", 7);
 }
 
+const policyName = (policy) => ({ PowerOfTwoChoices: "power of two choices", RoundRobin: "round robin", LeastRequests: "least requests", Random: "random", ConsistentHash: "consistent hash" })[policy] ?? policy;
+
 function renderLimits(limits) {
-  if (!limits.ok) return;
+  if (!limits.ok || !changed("limits", limits.body)) return;
   const rows = [];
   for (const l of limits.body.limits) {
     if (l.error) {
@@ -211,38 +252,62 @@ function renderLimits(limits) {
 }
 
 function renderCertificates(certs) {
-  if (!certs.ok) return;
+  if (!certs.ok || !changed("certificates", certs.body)) return;
   const all = [...certs.body.certificates, { ...certs.body.defaultCertificate, secret: `${certs.body.defaultCertificate.secret ?? "self-signed"} (default)` }];
   replaceRows($("certificate-table").tBodies[0], all.map((c) => el("tr", {},
     el("th", { scope: "row" }, c.secret), td(c.hosts.length ? c.hosts.join(", ") : c.dnsNames.join(", ") || "–"), td(until(c.notAfter)),
     td(new Date(c.notAfter) < new Date() ? badge("✕ expired", "bad") : c.expiresSoon ? badge("⚠ expires soon", "warn") : badge("✓ valid", "ok")))), "No certificates.", 4);
 }
 
-async function poll() {
-  try {
-    const [fleet, status, routes, problems, health, limits, certs] = await Promise.all([
-      getJson("/api/v1/fleet"), getJson("/api/v1/status"), getJson("/api/v1/routes"), getJson("/api/v1/problems?limit=1000"),
-      getJson("/api/v1/health"), getJson("/api/v1/limits"), getJson("/api/v1/certificates"),
-    ]);
-    renderBanners(fleet, status.ok ? status.body : null);
-    renderSummary(fleet, status.ok ? status.body : null, problems, health);
-    renderFleet(fleet, status.ok ? status.body : null);
-    renderProblems(problems);
-    renderRoutes(routes);
-    renderBackends(health);
-    renderLimits(limits);
-    renderCertificates(certs);
-    document.body.dataset.updated = String(Date.now());
-    document.body.dataset.version = status.ok ? String(status.body.version) : "";
-  } catch (error) {
-    $("banners").replaceChildren(el("p", { class: "banner bad", id: "banner-silo" }, "✕ This silo's admin API does not answer: ", String(error.message ?? error)));
-  } finally {
-    setTimeout(poll, PollEvery);
+const Sections = [
+  ["fleet", "/api/v1/fleet"], ["status", "/api/v1/status"], ["routes", "/api/v1/routes"], ["problems", "/api/v1/problems?limit=1000"],
+  ["health", "/api/v1/health"], ["limits", "/api/v1/limits"], ["certs", "/api/v1/certificates"],
+];
+const latest = {};
+const pending = { ok: false, status: 0, body: null };
+
+// Every section from the latest answer of its own endpoint: a slow or failing one leaves the others live.
+function drawAll() {
+  const get = (name) => latest[name] ?? pending;
+  const status = get("status").ok ? get("status").body : null;
+  const draw = [
+    () => latest.fleet && renderBanners(latest.fleet, status),
+    () => latest.fleet && renderFleet(latest.fleet, status),
+    () => latest.fleet && renderSummary(latest.fleet, status, get("problems"), get("health")),
+    () => renderProblems(get("problems")),
+    () => renderRoutes(get("routes")),
+    () => renderBackends(get("health")),
+    () => renderLimits(get("limits")),
+    () => renderCertificates(get("certs")),
+  ];
+  for (const section of draw) {
+    try {
+      section();
+    } catch (error) {
+      // A bug of the page, not of the fleet: logged, so it is seen (and fails the browser test).
+      console.error("fleet page:", error);
+    }
   }
+  if (latest.status && !latest.status.ok && latest.fleet && !latest.fleet.ok) {
+    $("banners").replaceChildren(el("p", { class: "banner bad", id: "banner-silo" }, "✕ This silo's admin API does not answer: ", latest.status.body?.error ?? `HTTP ${latest.status.status}`));
+    state.drawn.delete("banners");
+  }
+  document.body.dataset.updated = String(Date.now());
+  document.body.dataset.version = status ? String(status.version) : "";
+}
+
+async function poll(name, path) {
+  try {
+    latest[name] = await getJson(path);
+  } catch (error) {
+    latest[name] = { ok: false, status: 0, body: { error: String(error?.message ?? error) } };
+  }
+  drawAll();
+  setTimeout(() => poll(name, path), PollEvery);
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  $("route-search").addEventListener("input", () => renderRoutes({ ok: false }));
-  $("route-type").addEventListener("change", () => renderRoutes({ ok: false }));
-  poll();
+  $("route-search").addEventListener("input", () => renderRoutes({ ok: false }, true));
+  $("route-type").addEventListener("change", () => renderRoutes({ ok: false }, true));
+  for (const [name, path] of Sections) poll(name, path);
 });
