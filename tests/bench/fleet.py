@@ -9,8 +9,13 @@ A redis-server and three IngressFleet silos on 127.0.0.1, with BenchApps backend
      time until every silo's /api/v1/health shows it ejected is measured (p50/p99 over --kills kills).
   3. utilization under skew: a backend taking --service-ms per request behind max-connections --limit; wrk
      sends most of the load through one silo; the backend reports its own peak concurrency and throughput.
+  4. idle: no traffic, no change; after --settle s, each silo's CPU (user + system, from /proc) over
+     --idle-seconds, as a share of one core: the fleet's background work on the cores that serve requests.
+     --silo-args adds options to every silo (e.g. "--IngressFleet:StreamPollInterval=00:00:00.200") to
+     attribute it.
 
   python3 tests/bench/fleet.py [--kills 20] [--limit 20] [--service-ms 100] [--seconds 10]
+                               [--parts cost,ejection,skew,idle] [--settle 60] [--idle-seconds 30] [--silo-args "..."]
 """
 import argparse, json, os, signal, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 sys.path.insert(0, os.path.dirname(__file__))
@@ -61,7 +66,10 @@ def main():
     parser.add_argument("--service-ms", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--parts", default="cost,ejection,skew", help="which of cost, ejection, skew to run")
+    parser.add_argument("--parts", default="cost,ejection,skew", help="which of cost, ejection, skew, idle to run")
+    parser.add_argument("--settle", type=int, default=60, help="idle: seconds after start before measuring")
+    parser.add_argument("--idle-seconds", type=int, default=30)
+    parser.add_argument("--silo-args", default="", help="extra options for every silo")
     args = parser.parse_args()
     ensure_packages("wrk", "redis-server")
     build_release("src/IngressFleet.Host", "tests/bench/BenchApps")
@@ -94,8 +102,8 @@ def main():
             procs.start(f"silo-{i}", [HOST_BIN, "--cluster", "redis", "--redis", f"127.0.0.1:{redis_port}", "--name", f"silo-{i}",
                                       "--manifests", folder, "--listen-address", "127.0.0.1", "--http-port", str(http), "--https-port", "0",
                                       "--admin-port", str(admin), "--silo-port", str(silo), "--gateway-port", str(gateway),
-                                      "--access-log", "off", "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning"], env=DOTNET_ENV)
-            silos.append({"name": f"silo-{i}", "http": http, "admin": admin})
+                                      "--access-log", "off", "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning", *args.silo_args.split()], env=DOTNET_ENV)
+            silos.append({"name": f"silo-{i}", "http": http, "admin": admin, "proc": procs.procs[-1]})
         for s in silos:
             wait_http(s["admin"], path="/healthz/ready", ok=lambda status: status == 200)
         print(machine(), file=sys.stderr)
@@ -109,8 +117,30 @@ def main():
             measure_ejection(args, silos, procs, pool, pool_ports)
         if "skew" in parts:
             measure_skew(args, silos, slow_port)
+        if "idle" in parts:
+            measure_idle(args, silos)
     finally:
         procs.stop()
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process and its threads, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_idle(args, silos):
+    time.sleep(args.settle)
+    before = [cpu_seconds(s["proc"].pid) for s in silos]
+    time.sleep(args.idle_seconds)
+    after = [cpu_seconds(s["proc"].pid) for s in silos]
+    shares = [(a - b) / args.idle_seconds * 100 for a, b in zip(after, before)]
+    print(f"\n## Idle CPU per silo ({len(silos)} silos, no traffic, measured over {args.idle_seconds} s after {args.settle} s; options: {args.silo_args or 'defaults'})\n")
+    print("| silo | % of one core |\n|---|---:|")
+    for s, share in zip(silos, shares):
+        print(f"| {s['name']} | {share:.1f} |")
+    print(f"| mean | {statistics.mean(shares):.1f} |")
 
 
 def measure_cost(args, silos):

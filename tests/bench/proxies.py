@@ -6,12 +6,17 @@ concurrencies, rounds interleaved so each target runs once per round):
   backend (direct)  the limit: the backend reached without a proxy
   nginx             reverse proxy, upstream keep-alive, workers = cores given   (peers/nginx.conf)
   haproxy           mode http, http-reuse always, threads = cores given         (peers/haproxy.cfg)
+  caddy             Go reverse proxy (Traefik's class), GOMAXPROCS = cores given (peers/Caddyfile)
   yarp              bare YARP app, one route, LoadFromMemory                     (BenchApps)
   ingressfleet      IngressFleet standalone, one silo, one Ingress route, access log off (as nginx's here)
   ingressfleet-accesslog  the same with the default access log (JSON lines on stdout, into a file)
   ingressfleet-regex      the same, its Ingress with use-regex (every path of the host a regular expression)
   ingressfleet@REF        with --baseline REF: IngressFleet built from commit REF (a git worktree), same route,
                           so a change's per-request cost is measured against its parent in one run
+  ingressfleet+NAME       with --variant NAME="ARGS": the same build started with other options (an A/B of one
+                          option set against the defaults)
+Every IngressFleet target is also compared with plain "ingressfleet" round by round: the A/B table gives the
+median of the per-round ratios and their range, so a difference can be told from the noise.
 then IngressFleet alone with 10, 1,000, 10,000 and 100,000 routes (wildcard and exact hosts, Exact and
 Prefix paths) under load spread over the whole table: throughput, p99, time from start to serving the
 table, and memory.
@@ -22,7 +27,9 @@ baseline is a second backend instance on core 1, so every target is "what core 1
 
   python3 tests/bench/proxies.py [--seconds 10] [--rounds 3] [--concurrency 32,256]
                                  [--scale 10,1000,10000,100000] [--targets ...] [--no-scale]
-                                 [--baseline REF]
+                                 [--baseline REF] [--variant NAME="ARGS" ...]
+  e.g. --targets ingressfleet --baseline HEAD~1 --rounds 5 --no-scale    (a change against its parent)
+       --targets ingressfleet,ingressfleet-accesslog --no-scale           (the access log's cost)
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(__file__))
@@ -90,7 +97,7 @@ def build_baseline(workdir, ref):
     return os.path.join(tree, "src/IngressFleet.Host/bin/Release/net10.0/IngressFleet.Host")
 
 
-def start_targets(procs, workdir, upstream_port, wanted, baseline=None):
+def start_targets(procs, workdir, upstream_port, wanted, baseline=None, variants=()):
     targets = {}
     if "backend" in wanted:
         port = free_port()
@@ -108,6 +115,13 @@ def start_targets(procs, workdir, upstream_port, wanted, baseline=None):
         with open(cfg, "w") as f:
             f.write(fill("haproxy.cfg", {"THREADS": 1, "PORT": port, "UPSTREAM_PORT": upstream_port}))
         targets["haproxy"] = (port, procs.start("haproxy", ["haproxy", "-db", "-f", cfg], cpus=PROXY_CPU))
+    if "caddy" in wanted:
+        port = free_port()
+        conf = os.path.join(workdir, "Caddyfile")
+        with open(conf, "w") as f:
+            f.write(fill("Caddyfile", {"PORT": port, "UPSTREAM_PORT": upstream_port}))
+        targets["caddy"] = (port, procs.start("caddy", ["caddy", "run", "--config", conf, "--adapter", "caddyfile"], cpus=PROXY_CPU,
+                                              env={"GOMAXPROCS": "1", "XDG_DATA_HOME": workdir, "XDG_CONFIG_HOME": workdir}))
     if "yarp" in wanted:
         port = free_port()
         targets["yarp"] = (port, procs.start("yarp", [BENCH_APPS_BIN, "yarp", str(port), f"http://127.0.0.1:{upstream_port}"], cpus=PROXY_CPU, env=DOTNET_ENV))
@@ -119,6 +133,9 @@ def start_targets(procs, workdir, upstream_port, wanted, baseline=None):
     if "ingressfleet" in wanted:
         proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet")
         targets["ingressfleet"] = (port, proc)
+    for name, extra in variants:
+        proc, port = start_ingressfleet(procs, workdir, folder, f"ingressfleet-{name}", extra_args=("--access-log", "off", *extra.split()))
+        targets[f"ingressfleet+{name}"] = (port, proc)
     if "ingressfleet-accesslog" in wanted:
         # The default access log (JSON lines on stdout), here into the process's log file.
         proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet-accesslog", extra_args=())
@@ -160,7 +177,7 @@ def summarize(samples):
 
 
 def compare(args, workdir, procs, upstream_port, baseline=None):
-    targets = start_targets(procs, workdir, upstream_port, args.targets.split(","), baseline)
+    targets = start_targets(procs, workdir, upstream_port, args.targets.split(","), baseline, args.variant)
     for name, (port, _) in targets.items():
         warm_up(name, port, os.path.join(HERE, "report.lua"))
     samples = {(t, c): [] for t in targets for c in args.concurrency}
@@ -181,6 +198,22 @@ def compare(args, workdir, procs, upstream_port, baseline=None):
             row["vs_yarp"] = row["rps_median"] / rows["yarp"]["rps_median"] if "yarp" in rows else None
             results.append({"target": name, "connections": connections, "rss_mib": memory[name], **row})
     return results
+
+
+def ab(compared):
+    """Each IngressFleet target against plain "ingressfleet", round by round (rounds are interleaved, so each
+    pair ran back to back): the median ratio of req/s and of p99, and the range of the req/s ratios."""
+    rows = []
+    by = {(r["target"], r["connections"]): r for r in compared}
+    for r in compared:
+        base = by.get(("ingressfleet", r["connections"]))
+        if base is None or r["target"] == "ingressfleet" or not r["target"].startswith("ingressfleet"):
+            continue
+        ratios = [s["rps"] / b["rps"] for s, b in zip(r["samples"], base["samples"])]
+        p99 = [s["p99_us"] / b["p99_us"] for s, b in zip(r["samples"], base["samples"])]
+        rows.append({"target": r["target"], "connections": r["connections"], "rps_ratio": statistics.median(ratios),
+                     "rps_ratio_min": min(ratios), "rps_ratio_max": max(ratios), "p99_ratio": statistics.median(p99)})
+    return rows
 
 
 def scale(args, workdir, procs, upstream_port):
@@ -228,6 +261,12 @@ def markdown(run):
             lines.append(f"| {r['target']} | {r['connections']} | {r['rps_median']:.0f} ({r['rps_min']:.0f}–{r['rps_max']:.0f}) | "
                          f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['p999_ms']:.2f} | {ratio(r['vs_nginx'])} | {ratio(r['vs_yarp'])} | {r['errors']} | {r['rss_mib']:.0f} |")
         lines.append("")
+    if run.get("ab"):
+        lines += ["A/B against plain ingressfleet (this build, defaults), per interleaved round: a ratio range that spans 1.00 is noise.", "",
+                  "| target | conns | req/s ratio (median) | range over rounds | p99 ratio (median) |", "|---|---:|---:|---:|---:|"]
+        for r in run["ab"]:
+            lines.append(f"| {r['target']} | {r['connections']} | {r['rps_ratio']:.3f} | {r['rps_ratio_min']:.3f}–{r['rps_ratio_max']:.3f} | {r['p99_ratio']:.3f} |")
+        lines.append("")
     if run["scale"]:
         lines += ["| routes | start to serving s | req/s (min–max), c32 | p99 ms | req/s vs first | p99 vs first | RSS MiB | MiB per 10k routes |",
                   "|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -243,16 +282,19 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", default="32,256")
-    parser.add_argument("--targets", default="backend,nginx,haproxy,yarp,ingressfleet")
+    parser.add_argument("--targets", default="backend,nginx,haproxy,caddy,yarp,ingressfleet")
     parser.add_argument("--scale", default="10,1000,10000,100000")
     parser.add_argument("--no-scale", action="store_true")
     parser.add_argument("--no-compare", action="store_true")
     parser.add_argument("--baseline", metavar="REF", help="also run IngressFleet as of commit REF (built in a git worktree)")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=ARGS",
+                        help="also run this build with these extra options, e.g. tracing-off=\"--IngressFleet:Something=false\"")
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
     args.scale = [] if args.no_scale else [int(n) for n in args.scale.split(",")]
+    args.variant = [tuple(v.split("=", 1)) for v in args.variant]
 
-    ensure_packages("nginx", "haproxy", "wrk")
+    ensure_packages("nginx", "haproxy", "wrk", *(["caddy"] if "caddy" in args.targets.split(",") else []))
     build_release("src/IngressFleet.Host", "tests/bench/BenchApps")
     workdir = tempfile.mkdtemp(prefix="ingressfleet-proxies-")
     procs = Processes(workdir)
@@ -266,6 +308,7 @@ def main():
         baseline = (args.baseline, build_baseline(workdir, args.baseline)) if args.baseline else None
         run["baseline"] = args.baseline
         run["compare"] = [] if args.no_compare else compare(args, workdir, procs, upstream_port, baseline)
+        run["ab"] = ab(run["compare"])
         run["scale"] = scale(args, workdir, procs, upstream_port) if args.scale else []
     finally:
         procs.stop()

@@ -26,6 +26,11 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<TDelta> _deltas = Channel.CreateUnbounded<TDelta>(new() { SingleReader = true });
     private IAsyncDisposable? _subscription;
+
+    // Set when a check had to repair what the stream missed, cleared when the stream delivers again: until then
+    // the checks run at the catch-up pace. After Redis lost the stream's subscriptions, a stream can go on
+    // delivering to a subscription that no longer exists here for as long as it stays busy.
+    private volatile bool _streamSuspect;
     private long _knownVersion;
     private volatile bool _synced;
 
@@ -100,6 +105,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
             if (_target.TryApply(delta))
             {
                 Observe(version);
+                _streamSuspect = false;
                 return DeltaOutcome.Applied;
             }
 
@@ -125,6 +131,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
 
         await SyncAsync(cancellationToken);
         Log.Repaired(_logger, _name, _target.Version);
+        _streamSuspect = true;
 
         // The stream missed a change: its subscription may be gone with the store that held it (Redis restarted
         // empty). Subscribing again restores the fast path; until then the checks keep this silo current.
@@ -240,7 +247,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
                 Log.CheckFailed(_logger, _name, e);
             }
 
-            await Task.Delay(IsCurrent ? _timing.CheckInterval : _timing.CatchUpInterval, _time, stoppingToken);
+            await Task.Delay(IsCurrent && !_streamSuspect ? _timing.CheckInterval : _timing.CatchUpInterval, _time, stoppingToken);
         }
     }
 

@@ -7,6 +7,8 @@ internal sealed class FakeControlPlane : IVersionedFeed<FakeDelta, long>
 {
     private volatile Func<FakeDelta, Task>? _subscriber;
     private int _subscribeAttempts;
+    private int _versionChecks;
+    private volatile Subscription? _current;
 
     public long Version { get; private set; }
 
@@ -41,11 +43,19 @@ internal sealed class FakeControlPlane : IVersionedFeed<FakeDelta, long>
             throw new InvalidOperationException("the stream is not there yet");
         }
 
+        var subscription = new Subscription(this);
+        _current = subscription;
         _subscriber = onDelta;
-        return Task.FromResult<IAsyncDisposable>(new Subscription(this));
+        return Task.FromResult<IAsyncDisposable>(subscription);
     }
 
-    public Task<long> GetVersionAsync() => Task.FromResult(Version);
+    public int VersionChecks => Volatile.Read(ref _versionChecks);
+
+    public Task<long> GetVersionAsync()
+    {
+        Interlocked.Increment(ref _versionChecks);
+        return Task.FromResult(Version);
+    }
 
     public Task<long> GetSnapshotAsync()
     {
@@ -53,6 +63,7 @@ internal sealed class FakeControlPlane : IVersionedFeed<FakeDelta, long>
         return Task.FromResult(Version);
     }
 
+    // As a real stream: ending an old subscription leaves a newer one delivering.
     private sealed class Subscription(FakeControlPlane plane) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
@@ -62,7 +73,10 @@ internal sealed class FakeControlPlane : IVersionedFeed<FakeDelta, long>
                 await Task.Delay(Timeout.Infinite);
             }
 
-            plane._subscriber = null;
+            if (ReferenceEquals(plane._current, this))
+            {
+                plane._subscriber = null;
+            }
         }
     }
 }

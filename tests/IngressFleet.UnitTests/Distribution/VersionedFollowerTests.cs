@@ -99,6 +99,38 @@ public sealed class VersionedFollowerTests
     }
 
     [Fact]
+    public async Task RunAsync_AfterARepair_ChecksAtTheCatchUpPace_UntilTheStreamDeliversAgain()
+    {
+        var target = new FakeTarget();
+        using var follower = New(target);
+        using var stop = new CancellationTokenSource();
+        var run = follower.RunAsync(stop.Token);
+        await WaitUntil(() => follower.IsCurrent && _plane.Subscribed);
+
+        // The stream misses a change: the periodic check repairs it.
+        _plane.Commit(deliver: false);
+        await AdvanceUntil(Timing.CheckInterval, () => target.Version == 1);
+
+        // It keeps missing them (its subscription was lost with Redis, say): the next is repaired at the catch-up pace.
+        _plane.Commit(deliver: false);
+        await AdvanceUntil(Timing.CatchUpInterval, () => target.Version == 2);
+
+        // The stream delivers again: trusted again, so the check already due is the last at that pace.
+        _plane.Commit();
+        await WaitUntil(() => target.Version == 3);
+        var checks = _plane.VersionChecks;
+        await AdvanceUntil(Timing.CatchUpInterval, () => _plane.VersionChecks > checks);
+        _plane.Commit(deliver: false);
+        _time.Advance(Timing.CatchUpInterval * 2);
+        await Task.Delay(100);
+        Assert.Equal(3, target.Version);
+        await AdvanceUntil(Timing.CheckInterval, () => target.Version == 4);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
     public async Task RunAsync_AppliesStreamedDeltas_InOrder()
     {
         var target = new FakeTarget();
