@@ -11,7 +11,7 @@ A redis-server and three IngressFleet silos on 127.0.0.1, with BenchApps backend
      sends most of the load through one silo; the backend reports its own peak concurrency and throughput.
   4. idle: no traffic, no change; after --settle s, each silo's CPU (user + system, from /proc) over
      --idle-seconds, as a share of one core: the fleet's background work on the cores that serve requests.
-     --silo-args adds options to every silo (e.g. "--IngressFleet:StreamPollInterval=00:00:00.200") to
+     --silo-args adds options to every silo (e.g. --silo-args="--IngressFleet:StreamPollInterval=00:00:00.200") to
      attribute it.
 
   python3 tests/bench/fleet.py [--kills 20] [--limit 20] [--service-ms 100] [--seconds 10]
