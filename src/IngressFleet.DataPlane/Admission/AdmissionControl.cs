@@ -12,7 +12,9 @@ namespace IngressFleet.DataPlane.Admission;
 /// </summary>
 public sealed class AdmissionControl(TimeProvider time) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, ConnectionPermits> _connections = new(StringComparer.Ordinal);
+    // Keyed by what the request path has at hand (the Ingress, the backend): a lookup allocates nothing. The grain
+    // key each limit carries is made once, when the limit is.
+    private readonly ConcurrentDictionary<(string Ingress, string Backend), ConnectionPermits> _connections = new();
     private readonly ConcurrentDictionary<string, RateBucket> _rates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClientLimiter> _clients = new(StringComparer.Ordinal);
     private readonly ClientCapacity _capacity = new();
@@ -49,37 +51,50 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
 
     public ConnectionPermits Connections(string ingress, string backend, ConnectionLimit limit)
     {
-        var permits = _connections.GetOrAdd(ConnectionKey(ingress, backend), key =>
+        var permits = _connections.GetOrAdd((ingress, backend), key =>
         {
-            var created = new ConnectionPermits(key, limit, time);
+            var created = new ConnectionPermits(ConnectionKey(key.Ingress, key.Backend), limit, time);
             created.Starved += () => RenewalWanted.Release();
             RenewalWanted.Release();
             return created;
         });
-        permits.Limit = limit;
+        if (!ReferenceEquals(permits.Limit, limit))
+        {
+            // A config version's limits are the same objects for all its requests: written on a new version only.
+            permits.Limit = limit;
+        }
+
         return permits;
     }
 
     public RateBucket Rate(string ingress, RateLimit limit)
     {
-        var bucket = _rates.GetOrAdd(RateKey(ingress), key =>
+        var bucket = _rates.GetOrAdd(ingress, key =>
         {
             RenewalWanted.Release();
-            return new RateBucket(key, limit, time);
+            return new RateBucket(RateKey(key), limit, time);
         });
-        bucket.Limit = limit;
+        if (!ReferenceEquals(bucket.Limit, limit))
+        {
+            bucket.Limit = limit;
+        }
+
         return bucket;
     }
 
     public ClientLimiter Clients(string ingress, ClientLimit limit)
     {
-        var limiter = _clients.GetOrAdd(ClientKey(ingress), key =>
+        var limiter = _clients.GetOrAdd(ingress, key =>
         {
-            var created = new ClientLimiter(key, limit, time, _capacity);
+            var created = new ClientLimiter(ClientKey(key), limit, time, _capacity);
             created.ClientAdded += WakeOnce;
             return created;
         });
-        limiter.Limit = limit;
+        if (!ReferenceEquals(limiter.Limit, limit))
+        {
+            limiter.Limit = limit;
+        }
+
         return limiter;
     }
 
@@ -89,10 +104,10 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
     public void Rejected(bool rate) => Interlocked.Increment(ref rate ? ref _rejectedRate : ref _rejectedConnections);
 
     /// <summary>Forgets a limit nobody uses any more; the next request makes it anew.</summary>
-    public void Forget(ConnectionPermits permits) => _connections.TryRemove(permits.Key, out _);
+    public void Forget(ConnectionPermits permits) => Remove(_connections, permits);
 
     /// <inheritdoc cref="Forget(ConnectionPermits)"/>
-    public void Forget(RateBucket bucket) => _rates.TryRemove(bucket.Key, out _);
+    public void Forget(RateBucket bucket) => Remove(_rates, bucket);
 
     /// <summary>Forgets a limiter that counts no client (a request still holding it looks it up again); false if it counts some.</summary>
     public bool Forget(ClientLimiter limiter)
@@ -103,8 +118,23 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
             return false;
         }
 
-        _clients.TryRemove(KeyValuePair.Create(limiter.Key, limiter));
+        Remove(_clients, limiter);
         return true;
+    }
+
+    // Forgetting is rare (a limit idle for seconds): found by value rather than keeping each one's key twice.
+    private static void Remove<TKey, TValue>(ConcurrentDictionary<TKey, TValue> limits, TValue limit)
+        where TKey : notnull
+        where TValue : class
+    {
+        foreach (var pair in limits)
+        {
+            if (ReferenceEquals(pair.Value, limit))
+            {
+                limits.TryRemove(pair);
+                return;
+            }
+        }
     }
 
     /// <summary>Clients tracked under every per-client limit of this silo, and how often that capacity was full.</summary>
