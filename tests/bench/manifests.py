@@ -1,26 +1,29 @@
 """Generated Ingress manifests for benchmarks: N routes over distinct hosts, exact and wildcard hosts,
-mixed Exact/Prefix paths, all pointing at one Service. Shared by the propagation and route-scale benchmarks."""
+mixed Exact/Prefix paths, all pointing at one Service. Shared by the propagation and route-scale benchmarks.
+
+`per_ingress` is the number of routes per Ingress: 10 by default; 1 is the shape of clusters with thousands of
+small Ingresses, where "N routes" is N Ingresses."""
 import os
 
 ROUTES_PER_INGRESS = 10
 INGRESSES_PER_FILE = 500
 
 
-def route_host(i):
+def route_host(i, per_ingress=ROUTES_PER_INGRESS):
     """The host of route i: every 5th Ingress uses a wildcard host."""
-    ingress = i // ROUTES_PER_INGRESS
+    ingress = i // per_ingress
     return f"*.w{ingress}.bench.test" if ingress % 5 == 4 else f"h{ingress}.bench.test"
 
 
-def request_for(i):
+def request_for(i, per_ingress=ROUTES_PER_INGRESS):
     """A (host, path) that route i answers."""
-    ingress, j = divmod(i, ROUTES_PER_INGRESS)
+    ingress, j = divmod(i, per_ingress)
     host = f"x.w{ingress}.bench.test" if ingress % 5 == 4 else f"h{ingress}.bench.test"
     path = f"/p{j}" if j % 2 == 0 else f"/p{j}/deeper/path"
     return host, path
 
 
-def _ingress(ingress, routes, service, port):
+def _ingress(ingress, routes, service, port, per_ingress=ROUTES_PER_INGRESS):
     lines = [
         "apiVersion: networking.k8s.io/v1",
         "kind: Ingress",
@@ -31,11 +34,11 @@ def _ingress(ingress, routes, service, port):
     ]
     by_host = {}
     for i in routes:
-        by_host.setdefault(route_host(i), []).append(i)
+        by_host.setdefault(route_host(i, per_ingress), []).append(i)
     for host, items in by_host.items():
         lines += [f"    - host: \"{host}\"", "      http:", "        paths:"]
         for i in items:
-            j = i % ROUTES_PER_INGRESS
+            j = i % per_ingress
             kind = "Exact" if j % 2 == 0 else "Prefix"
             lines += [
                 f"          - path: /p{j}",
@@ -63,15 +66,15 @@ def service(name, port, endpoint_port, address="127.0.0.1"):
     return "\n---\n".join(docs)
 
 
-def write(folder, routes, service_name="bench", port=80, endpoint_port=None):
+def write(folder, routes, service_name="bench", port=80, endpoint_port=None, per_ingress=ROUTES_PER_INGRESS):
     """Writes `routes` routes into `folder` (files of INGRESSES_PER_FILE Ingresses) plus the Service."""
     os.makedirs(folder, exist_ok=True)
-    ingresses = (routes + ROUTES_PER_INGRESS - 1) // ROUTES_PER_INGRESS
+    ingresses = (routes + per_ingress - 1) // per_ingress
     for start in range(0, ingresses, INGRESSES_PER_FILE):
         docs = []
         for ingress in range(start, min(start + INGRESSES_PER_FILE, ingresses)):
-            first = ingress * ROUTES_PER_INGRESS
-            docs.append(_ingress(ingress, range(first, min(first + ROUTES_PER_INGRESS, routes)), service_name, port))
+            first = ingress * per_ingress
+            docs.append(_ingress(ingress, range(first, min(first + per_ingress, routes)), service_name, port, per_ingress))
         with open(os.path.join(folder, f"routes-{start:06d}.yaml"), "w") as f:
             f.write("\n---\n".join(docs) + "\n")
     with open(os.path.join(folder, "service.yaml"), "w") as f:

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Config propagation benchmark (prints figures; not a test).
 
-For each table size (default 10, 1000 and 10000 routes) it starts a fresh fleet on this machine
+For each shape (routes per Ingress: 10, and 1 as in clusters of thousands of small Ingresses) and each table
+size (default 10, 1000 and 10000 routes) it starts a fresh fleet on this machine
 (redis-server and 3 silo processes, Release build), then makes CHANGES manifest changes, each adding or
 changing one route, and measures the time from the file write to every silo serving it (each silo's own
 port is polled). It also times a cold 4th silo from process start to serving the whole table, and reads
 each silo's memory (RSS). Results: a markdown table on stdout and a JSON file in artifacts/bench/.
 
-  python3 tests/bench/propagation.py [--sizes 10,1000,10000] [--changes 60]
+  python3 tests/bench/propagation.py [--sizes 10,1000,10000] [--per-ingress 10,1] [--changes 60] [--silo-args="..."]
 """
 import argparse, http.client, json, os, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(__file__))
@@ -17,8 +18,8 @@ from benchlib import HOST_BIN, REPO, build_release, free_port, machine, percenti
 
 
 class Fleet:
-    def __init__(self, folder, workdir):
-        self.folder, self.workdir, self.procs, self.silos = folder, workdir, [], []
+    def __init__(self, folder, workdir, silo_args=()):
+        self.folder, self.workdir, self.procs, self.silos, self.silo_args = folder, workdir, [], [], list(silo_args)
         self.redis_port = free_port()
         self._start("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
 
@@ -34,7 +35,7 @@ class Fleet:
                                   "--manifests", self.folder, "--listen-address", "127.0.0.1",
                                   "--http-port", str(http_port), "--admin-port", str(admin_port),
                                   "--silo-port", str(silo_port), "--gateway-port", str(gateway_port), "--https-port", "0",
-                                  "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning"])
+                                  "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning", *self.silo_args])
         silo = {"name": name, "proc": proc, "http": http_port, "admin": admin_port}
         self.silos.append(silo)
         return silo
@@ -77,16 +78,16 @@ def wait_all_serve(silos, host, path, expect, timeout=30):
     return max(done.values())
 
 
-def run_size(routes, changes, workdir):
-    folder = os.path.join(workdir, f"manifests-{routes}")
-    manifests.write(folder, routes)
-    fleet = Fleet(folder, workdir)
+def run_size(routes, per_ingress, changes, workdir, silo_args):
+    folder = os.path.join(workdir, f"manifests-{routes}-{per_ingress}")
+    manifests.write(folder, routes, per_ingress=per_ingress)
+    fleet = Fleet(folder, workdir, silo_args)
     try:
         silos = [fleet.start_silo(f"silo-{i}") for i in (1, 2, 3)]
         started = time.perf_counter()
         for silo in silos:
             fleet.wait_ready(silo)
-        host, path = manifests.request_for(routes - 1)
+        host, path = manifests.request_for(routes - 1, per_ingress)
         wait_all_serve(silos, host, path, lambda s: s != 404, timeout=120)
         initial_load = time.perf_counter() - started
 
@@ -111,6 +112,8 @@ def run_size(routes, changes, workdir):
         memory = {s["name"]: round(rss_mib(s["proc"].pid), 1) for s in fleet.silos}
         return {
             "routes": routes,
+            "routes_per_ingress": per_ingress,
+            "ingresses": (routes + per_ingress - 1) // per_ingress,
             "silos": 3,
             "changes": changes,
             "propagation_ms": {
@@ -120,6 +123,7 @@ def run_size(routes, changes, workdir):
                 "max": round(max(latencies), 1),
                 "mean": round(statistics.mean(latencies), 1),
             },
+            "latencies_ms": [round(x, 1) for x in latencies],
             "fleet_start_to_serving_s": round(initial_load, 2),
             "cold_silo_to_serving_s": round(cold_seconds, 2),
             "rss_mib": memory,
@@ -131,7 +135,9 @@ def run_size(routes, changes, workdir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,1000,10000")
+    parser.add_argument("--per-ingress", default="10,1", help="routes per Ingress, one shape each")
     parser.add_argument("--changes", type=int, default=60)
+    parser.add_argument("--silo-args", default="", help="extra options for every silo (--silo-args=\"--X=Y\")")
     args = parser.parse_args()
     if shutil.which("redis-server") is None:
         sys.exit("redis-server is not installed (apt-get install redis-server)")
@@ -139,18 +145,19 @@ def main():
 
     workdir = tempfile.mkdtemp(prefix="ingressfleet-bench-")
     results = {"benchmark": "propagation", "machine": machine(), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "runs": []}
-    for size in (int(s) for s in args.sizes.split(",")):
-        print(f"running {size} routes...", file=sys.stderr)
-        results["runs"].append(run_size(size, args.changes, workdir))
+    for per_ingress in (int(s) for s in args.per_ingress.split(",")):
+        for size in (int(s) for s in args.sizes.split(",")):
+            print(f"running {size} routes, {per_ingress} per Ingress...", file=sys.stderr)
+            results["runs"].append(run_size(size, per_ingress, args.changes, workdir, args.silo_args.split()))
 
     m = results["machine"]
     print(f"\nConfig propagation, 3 silos + Redis on one machine ({m['cores']} cores, {m['cpu']}); {args.changes} changes per size\n")
-    print("| routes | p50 ms | p90 ms | p99 ms | max ms | fleet start to serving s | cold silo to serving s | RSS per silo MiB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| routes | Ingresses | p50 ms | p90 ms | p99 ms | max ms | fleet start to serving s | cold silo to serving s | RSS per silo MiB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results["runs"]:
         p = r["propagation_ms"]
         rss = ", ".join(f"{v:.0f}" for v in r["rss_mib"].values())
-        print(f"| {r['routes']} | {p['p50']} | {p['p90']} | {p['p99']} | {p['max']} | {r['fleet_start_to_serving_s']} | {r['cold_silo_to_serving_s']} | {rss} |")
+        print(f"| {r['routes']} | {r['ingresses']} | {p['p50']} | {p['p90']} | {p['p99']} | {p['max']} | {r['fleet_start_to_serving_s']} | {r['cold_silo_to_serving_s']} | {rss} |")
     out_dir = os.path.join(REPO, "artifacts", "bench")
     os.makedirs(out_dir, exist_ok=True)
     out = os.path.join(out_dir, f"propagation-{time.strftime('%Y%m%d-%H%M%S')}.json")

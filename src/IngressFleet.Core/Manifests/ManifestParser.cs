@@ -172,7 +172,7 @@ public static class ManifestParser
         Dictionary<object, object>? header;
         try
         {
-            header = KubernetesYaml.Deserialize<Dictionary<object, object>>(yaml);
+            header = DocumentHeader.TryRead(yaml) ?? KubernetesYaml.Deserialize<Dictionary<object, object>>(yaml);
         }
         catch (YamlException e)
         {

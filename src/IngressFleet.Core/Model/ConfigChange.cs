@@ -24,8 +24,18 @@ public sealed record ConfigChange(
         && RemovedBackends.IsEmpty && Problems.IsEmpty && RemovedProblems.IsEmpty
         && Certificates.IsEmpty && RemovedCertificates.IsEmpty;
 
-    /// <summary>True when certificates or Ingresses (whose <c>spec.tls</c> binds hosts to certificates) changed.</summary>
-    public bool TouchesTls => !Certificates.IsEmpty || !RemovedCertificates.IsEmpty || !Ingresses.IsEmpty || !RemovedIngresses.IsEmpty;
+    /// <summary>
+    /// True when certificates changed, or an Ingress that has or had a part in the handshake (see
+    /// <see cref="IngressRoutes.TakesPartInHandshake"/>): any other change leaves the certificate table as it was.
+    /// </summary>
+    /// <param name="before">Every Ingress before the change.</param>
+    public bool TouchesTls(IReadOnlyDictionary<string, IngressRoutes> before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        return !Certificates.IsEmpty || !RemovedCertificates.IsEmpty
+            || Ingresses.Any(i => i.TakesPartInHandshake || (before.TryGetValue(i.Key, out var old) && old.TakesPartInHandshake))
+            || RemovedIngresses.Any(k => before.TryGetValue(k, out var old) && old.TakesPartInHandshake);
+    }
 
     /// <summary>True when only backends changed: the route table can be kept, only destinations move.</summary>
     public bool TouchesOnlyBackends =>

@@ -48,6 +48,12 @@ public sealed record IngressRoutes(
     public bool HasTlsFor(string? host) =>
         host is not null && Tls.Any(t => t.Hosts.Any(h => HostName.Covers(h, host)));
 
+    /// <summary>
+    /// True when it shapes TLS handshakes: it binds hosts to certificates, asks clients for certificates, or
+    /// passes TLS through to its backend. Only such Ingresses go into the certificate table.
+    /// </summary>
+    public bool TakesPartInHandshake => !Tls.IsEmpty || Options.ClientCertificate is not null || Options.SslPassthrough;
+
     /// <summary>Every backend this Ingress refers to, the default backend and the error backend included.</summary>
     public IEnumerable<BackendRef> Backends =>
         Rules.Select(r => r.Backend)

@@ -18,7 +18,8 @@ public sealed record ClusterObjects(
     public static ClusterObjects Empty { get; } = new([], [], [], [], [], []);
 
     /// <summary>Where each object came from (a file path, "kubernetes"), by <see cref="KeyOf"/>; for error reports only.</summary>
-    public ImmutableDictionary<string, string> Origins { get; init; } = ImmutableDictionary<string, string>.Empty;
+    /// <remarks>Read-only by contract: a source hands over a dictionary it no longer writes.</remarks>
+    public IReadOnlyDictionary<string, string> Origins { get; init; } = ImmutableDictionary<string, string>.Empty;
 
     /// <summary><c>Kind/namespace/name</c> of an object.</summary>
     public static string KeyOf(string kind, V1ObjectMeta? metadata) =>

@@ -29,19 +29,38 @@ public static class ConfigTranslator
         string? defaultCertificate = null,
         TimeProvider? time = null,
         BackendAddressPolicy? addresses = null,
+        BackendRef? defaultBackend = null) =>
+        TranslateChange(objects, filter, lastGood, sourceProblems, cache, defaultCertificate, time, addresses, defaultBackend).Desired;
+
+    /// <summary>
+    /// As <see cref="Translate"/>, with the change that turns <paramref name="lastGood"/> into the desired config
+    /// (what <see cref="RoutingConfig.DiffTo"/> would give). Each kind of item is rebuilt on <paramref name="lastGood"/>'s,
+    /// so an unchanged object costs a lookup, not a copy, and the change is found without comparing whole configs.
+    /// </summary>
+    public static (RoutingConfig Desired, ConfigChange Change) TranslateChange(
+        ClusterObjects objects,
+        IngressClassFilter filter,
+        RoutingConfig lastGood,
+        IEnumerable<ObjectProblem> sourceProblems,
+        IngressTranslationCache? cache = null,
+        string? defaultCertificate = null,
+        TimeProvider? time = null,
+        BackendAddressPolicy? addresses = null,
         BackendRef? defaultBackend = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(lastGood);
 
-        var ingresses = ImmutableDictionary.CreateBuilder<string, IngressRoutes>(StringComparer.Ordinal);
-        var problems = ImmutableDictionary.CreateBuilder<string, ObjectProblem>(StringComparer.Ordinal);
+        var ingresses = new ItemPass<IngressRoutes>(lastGood.Ingresses);
+        var problems = new ItemPass<ObjectProblem>(lastGood.Problems);
         foreach (var problem in sourceProblems)
         {
-            problems[problem.Key] = problem;
+            problems.Set(problem.Key, problem);
         }
 
+        // Every Ingress served, as finished (auth Secrets read, error backend set): what backends and certificates are derived from.
+        var served = new List<IngressRoutes>(objects.Ingresses.Length + 1);
         foreach (var ingress in objects.Ingresses)
         {
             if (!filter.Serves(ingress, objects.IngressClasses))
@@ -56,43 +75,48 @@ public static class ConfigTranslator
             if (!result.Errors.IsEmpty || !result.Warnings.IsEmpty)
             {
                 var problem = new ObjectProblem("Ingress", ns, name, objects.OriginOf("Ingress", ingress.Metadata), result.Errors) { Warnings = result.Warnings };
-                problems[problem.Key] = problem;
+                problems.Set(problem.Key, problem);
             }
 
-            if (result.Value is { } routes)
+            // An Ingress that fails validation keeps the entry in force, unless its failure must close it.
+            var routes = result.Value ?? (!result.FailClosed ? lastGood.Ingresses.GetValueOrDefault(key) : null);
+            if (routes is not null)
             {
-                ingresses[key] = routes;
-            }
-            else if (!result.FailClosed && lastGood.Ingresses.TryGetValue(key, out var previous))
-            {
-                ingresses[key] = previous;
+                routes = Finish(objects, routes, problems, defaultBackend);
+                ingresses.Set(key, routes);
+                served.Add(routes);
             }
         }
 
         cache?.EndPass();
-        ResolveAuthSecrets(objects, ingresses, problems);
         if (defaultBackend is not null)
         {
-            // As ingress-nginx: an Ingress with custom-http-errors and no default-backend annotation has its
-            // statuses answered by the global default backend.
-            foreach (var (key, routes) in ingresses.Where(i => i.Value.Options is { CustomHttpErrors: not null, ErrorBackend: null }).ToList())
-            {
-                ingresses[key] = routes with { Options = routes.Options with { ErrorBackend = defaultBackend } };
-            }
-
             var global = IngressRoutes.GlobalDefault(defaultBackend);
-            ingresses[global.Key] = global;
+            ingresses.Set(global.Key, lastGood.Ingresses.TryGetValue(global.Key, out var held) && held.Equals(global) ? held : global);
+            served.Add(global);
         }
 
         var resolver = new BackendResolver(objects, addresses);
-        var backends = ImmutableDictionary.CreateBuilder<string, BackendEndpoints>(StringComparer.Ordinal);
-        // Oldest Ingress first: a backend that several Ingresses send to takes its health policy from the oldest.
-        foreach (var ingress in ingresses.Values.OrderBy(i => i, IngressAge.Instance))
+        // A backend that several Ingresses send to takes its health policy from the oldest of them: one pass
+        // keeping the oldest per backend, not a sort of every Ingress.
+        var oldest = new Dictionary<string, (BackendRef Backend, IngressRoutes Ingress)>(StringComparer.Ordinal);
+        foreach (var ingress in served)
         {
-            foreach (var backend in ingress.Backends.Where(b => !backends.ContainsKey(b.Key)))
+            foreach (var backend in ingress.Backends)
             {
-                backends[backend.Key] = Resolve(resolver, backend) with { Health = ingress.Options.Health };
+                var key = backend.Key;
+                if (!oldest.TryGetValue(key, out var seen) || IngressAge.Instance.Compare(ingress, seen.Ingress) < 0)
+                {
+                    oldest[key] = (backend, ingress);
+                }
             }
+        }
+
+        var backends = new ItemPass<BackendEndpoints>(lastGood.Backends);
+        foreach (var (key, (backend, ingress)) in oldest)
+        {
+            var endpoints = Resolve(resolver, backend) with { Health = ingress.Options.Health };
+            backends.Set(key, lastGood.Backends.TryGetValue(key, out var held) && held.Equals(endpoints) ? held : endpoints);
         }
 
         foreach (var (service, refused) in resolver.Refusals)
@@ -100,66 +124,83 @@ public static class ConfigTranslator
             var slash = service.IndexOf('/', StringComparison.Ordinal);
             var (ns, name) = (service[..slash], service[(slash + 1)..]);
             var problem = new ObjectProblem("Service", ns, name, objects.OriginOf("Service", new k8s.Models.V1ObjectMeta { NamespaceProperty = ns, Name = name }), [.. refused]);
-            problems[problem.Key] = problem;
+            problems.Set(problem.Key, problem);
         }
 
-        var certificates = TranslateCertificates(objects, ingresses.Values, defaultCertificate, lastGood, problems, (time ?? TimeProvider.System).GetUtcNow());
-        return new RoutingConfig(lastGood.Version, ingresses.ToImmutable(), backends.ToImmutable(), problems.ToImmutable(), certificates);
+        var certificates = new ItemPass<TlsCertificate>(lastGood.Certificates);
+        TranslateCertificates(objects, served, defaultCertificate, lastGood, problems, certificates, (time ?? TimeProvider.System).GetUtcNow());
+
+        var (ingressItems, ingressUpserts, ingressRemovals) = ingresses.End();
+        var (backendItems, backendUpserts, backendRemovals) = backends.End();
+        var (problemItems, problemUpserts, problemRemovals) = problems.End();
+        var (certificateItems, certificateUpserts, certificateRemovals) = certificates.End();
+        return (
+            new RoutingConfig(lastGood.Version, ingressItems, backendItems, problemItems, certificateItems),
+            new ConfigChange(ingressUpserts, ingressRemovals, backendUpserts, backendRemovals, problemUpserts, problemRemovals, certificateUpserts, certificateRemovals));
     }
 
     /// <summary>
-    /// Reads what access control needs from Secrets, every pass (Secrets change without their Ingresses): the
-    /// users of basic auth, the CA bundle of client-certificate auth. A Secret missing or unusable leaves the
-    /// Ingress refusing every request (503), never open; what was left out is listed with its warnings.
+    /// What an Ingress's routes need from beyond the Ingress, every pass (Secrets change without their Ingresses):
+    /// the users of basic auth, the CA bundle of client-certificate auth, the proxy-ssl material, and, as
+    /// ingress-nginx, the global default backend as the error backend of an Ingress with custom-http-errors and
+    /// no default-backend annotation. A Secret missing or unusable leaves the Ingress refusing every request
+    /// (503), never open; what was left out is listed with its warnings.
     /// </summary>
-    private static void ResolveAuthSecrets(
-        ClusterObjects objects, ImmutableDictionary<string, IngressRoutes>.Builder ingresses, ImmutableDictionary<string, ObjectProblem>.Builder problems)
+    private static IngressRoutes Finish(ClusterObjects objects, IngressRoutes routes, ItemPass<ObjectProblem> problems, BackendRef? defaultBackend)
     {
-        foreach (var (key, routes) in ingresses.Where(i => i.Value.Options is { BasicAuth: not null } or { ClientCertificate: not null } or { BackendTls: not null }).ToList())
+        if (defaultBackend is not null && routes.Options is { CustomHttpErrors: not null, ErrorBackend: null })
         {
-            var options = routes.Options;
-            var warnings = new List<string>();
-            if (options.BasicAuth is { } auth)
-            {
-                var secret = FindSecret(objects, auth.Secret);
-                var (credentials, left) = secret is null ? (null, []) : Authentication.Htpasswd.Read(secret, auth.AuthMap);
-                var unavailable = secret is null ? $"the auth Secret {auth.Secret} does not exist" : credentials is null ? $"the auth Secret {auth.Secret} holds no usable user" : null;
-                options = options with { BasicAuth = auth with { Credentials = credentials, Unavailable = unavailable } };
-                warnings.AddRange(left.Take(20).Select(w => $"auth Secret {auth.Secret}: {w}"));
-                warnings.AddRange(unavailable is null ? [] : [$"{unavailable}: every request to this Ingress gets 503 until it does"]);
-            }
-
-            if (options.ClientCertificate is { } tls)
-            {
-                var secret = FindSecret(objects, tls.Secret);
-                var bundle = secret is null ? null : CertificateAuthorities(secret);
-                var unavailable = secret is null ? $"the auth-tls Secret {tls.Secret} does not exist"
-                    : bundle is null ? $"the auth-tls Secret {tls.Secret} has no CA certificate in ca.crt" : null;
-                options = options with { ClientCertificate = tls with { CaPem = bundle, Unavailable = unavailable } };
-                warnings.AddRange(unavailable is null ? [] : [$"{unavailable}: every request to this Ingress gets 503 until it does"]);
-            }
-
-            if (options.BackendTls is { } backend)
-            {
-                var secret = FindSecret(objects, backend.Secret);
-                var ca = secret is null ? null : CertificateAuthorities(secret);
-                var (certificate, privateKey) = (SecretText(secret, "tls.crt"), SecretText(secret, "tls.key"));
-                var unavailable = secret is null ? $"the proxy-ssl Secret {backend.Secret} does not exist"
-                    : backend.Verify && ca is null ? $"the proxy-ssl Secret {backend.Secret} has no CA certificate in ca.crt to verify backends with"
-                    : (certificate is null) != (privateKey is null) ? $"the proxy-ssl Secret {backend.Secret} has only one of tls.crt and tls.key" : null;
-                options = options with { BackendTls = backend with { CaPem = ca, CertificatePem = certificate, KeyPem = privateKey, Unavailable = unavailable } };
-                warnings.AddRange(unavailable is null ? [] : [$"{unavailable}: every request to this Ingress gets 503 until it does"]);
-            }
-
-            ingresses[key] = routes with { Options = options };
-            if (warnings.Count > 0)
-            {
-                var problem = problems.TryGetValue($"Ingress/{routes.Namespace}/{routes.Name}", out var existing)
-                    ? existing with { Warnings = existing.Warnings.AddRange(warnings) }
-                    : new ObjectProblem("Ingress", routes.Namespace, routes.Name, objects.OriginOf("Ingress", new k8s.Models.V1ObjectMeta { NamespaceProperty = routes.Namespace, Name = routes.Name }), []) { Warnings = [.. warnings] };
-                problems[problem.Key] = problem;
-            }
+            routes = routes with { Options = routes.Options with { ErrorBackend = defaultBackend } };
         }
+
+        if (routes.Options is not ({ BasicAuth: not null } or { ClientCertificate: not null } or { BackendTls: not null }))
+        {
+            return routes;
+        }
+
+        var options = routes.Options;
+        var warnings = new List<string>();
+        if (options.BasicAuth is { } auth)
+        {
+            var secret = FindSecret(objects, auth.Secret);
+            var (credentials, left) = secret is null ? (null, []) : Authentication.Htpasswd.Read(secret, auth.AuthMap);
+            var unavailable = secret is null ? $"the auth Secret {auth.Secret} does not exist" : credentials is null ? $"the auth Secret {auth.Secret} holds no usable user" : null;
+            options = options with { BasicAuth = auth with { Credentials = credentials, Unavailable = unavailable } };
+            warnings.AddRange(left.Take(20).Select(w => $"auth Secret {auth.Secret}: {w}"));
+            warnings.AddRange(unavailable is null ? [] : [$"{unavailable}: every request to this Ingress gets 503 until it does"]);
+        }
+
+        if (options.ClientCertificate is { } tls)
+        {
+            var secret = FindSecret(objects, tls.Secret);
+            var bundle = secret is null ? null : CertificateAuthorities(secret);
+            var unavailable = secret is null ? $"the auth-tls Secret {tls.Secret} does not exist"
+                : bundle is null ? $"the auth-tls Secret {tls.Secret} has no CA certificate in ca.crt" : null;
+            options = options with { ClientCertificate = tls with { CaPem = bundle, Unavailable = unavailable } };
+            warnings.AddRange(unavailable is null ? [] : [$"{unavailable}: every request to this Ingress gets 503 until it does"]);
+        }
+
+        if (options.BackendTls is { } backend)
+        {
+            var secret = FindSecret(objects, backend.Secret);
+            var ca = secret is null ? null : CertificateAuthorities(secret);
+            var (certificate, privateKey) = (SecretText(secret, "tls.crt"), SecretText(secret, "tls.key"));
+            var unavailable = secret is null ? $"the proxy-ssl Secret {backend.Secret} does not exist"
+                : backend.Verify && ca is null ? $"the proxy-ssl Secret {backend.Secret} has no CA certificate in ca.crt to verify backends with"
+                : (certificate is null) != (privateKey is null) ? $"the proxy-ssl Secret {backend.Secret} has only one of tls.crt and tls.key" : null;
+            options = options with { BackendTls = backend with { CaPem = ca, CertificatePem = certificate, KeyPem = privateKey, Unavailable = unavailable } };
+            warnings.AddRange(unavailable is null ? [] : [$"{unavailable}: every request to this Ingress gets 503 until it does"]);
+        }
+
+        if (warnings.Count > 0)
+        {
+            var problem = problems.TryGetValue($"Ingress/{routes.Namespace}/{routes.Name}", out var existing)
+                ? existing with { Warnings = existing.Warnings.AddRange(warnings) }
+                : new ObjectProblem("Ingress", routes.Namespace, routes.Name, objects.OriginOf("Ingress", new k8s.Models.V1ObjectMeta { NamespaceProperty = routes.Namespace, Name = routes.Name }), []) { Warnings = [.. warnings] };
+            problems.Set(problem.Key, problem);
+        }
+
+        return routes with { Options = options };
     }
 
     private static k8s.Models.V1Secret? FindSecret(ClusterObjects objects, string key)
@@ -221,12 +262,13 @@ public static class ConfigTranslator
     /// namespace), and the default certificate's. A Secret that fails validation keeps its last valid
     /// certificate; a missing one leaves its hosts on the default certificate. Both are reported.
     /// </summary>
-    private static ImmutableDictionary<string, TlsCertificate> TranslateCertificates(
+    private static void TranslateCertificates(
         ClusterObjects objects,
         IEnumerable<IngressRoutes> ingresses,
         string? defaultCertificate,
         RoutingConfig lastGood,
-        ImmutableDictionary<string, ObjectProblem>.Builder problems,
+        ItemPass<ObjectProblem> problems,
+        ItemPass<TlsCertificate> result,
         DateTimeOffset now)
     {
         var referencedBy = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
@@ -244,10 +286,9 @@ public static class ConfigTranslator
             (referencedBy.TryGetValue(defaultCertificate, out var users) ? users : referencedBy[defaultCertificate] = new(StringComparer.Ordinal)).Add("the default certificate");
         }
 
-        var result = ImmutableDictionary.CreateBuilder<string, TlsCertificate>(StringComparer.Ordinal);
         if (referencedBy.Count == 0)
         {
-            return result.ToImmutable();
+            return;
         }
 
         var secrets = objects.Secrets
@@ -260,7 +301,7 @@ public static class ConfigTranslator
             if (!secrets.TryGetValue(key, out var secret))
             {
                 var missing = new ObjectProblem("Secret", ns, name, "unknown", [$"not found; referenced by {string.Join(", ", users)}, whose hosts are served with the default certificate"]);
-                problems[missing.Key] = missing;
+                problems.Set(missing.Key, missing);
                 continue;
             }
 
@@ -276,18 +317,17 @@ public static class ConfigTranslator
 
             if (translated.Value is { } certificate)
             {
-                result[key] = certificate;
+                result.Set(key, lastGood.Certificates.TryGetValue(key, out var held) && held.Equals(certificate) ? held : certificate);
                 continue;
             }
 
             var problem = new ObjectProblem("Secret", ns, name, objects.OriginOf("Secret", secret.Metadata), translated.Errors);
-            problems[problem.Key] = problem;
+            problems.Set(problem.Key, problem);
             if (lastGood.Certificates.TryGetValue(key, out var previous) && previous.NotAfter > now)
             {
-                result[key] = previous;
+                result.Set(key, previous);
             }
         }
 
-        return result.ToImmutable();
     }
 }

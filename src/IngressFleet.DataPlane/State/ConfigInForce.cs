@@ -71,10 +71,11 @@ public sealed class ConfigInForce
                     change.Ingresses.Select(i => i.Key).Concat(change.RemovedIngresses)),
                 null => RouteTableBuilder.Build(config.Ingresses.Values),
             };
-            var certificates = change is { TouchesTls: false }
+            var certificates = change is not null && !change.TouchesTls(previous.Config.Ingresses)
                 ? previous.Certificates
                 : CertificateTable.Build(config, previous.Certificates, _tls.SelfSigned, _tls.DefaultSecret);
-            _current = new AppliedConfig(config, routes, Pools(config, previous.Backends, previous.Health, previous.Health), _time.GetUtcNow())
+            var pools = change is null ? Pools(config, previous.Backends, previous.Health, previous.Health) : Pools(previous.Backends, previous.Health, change);
+            _current = new AppliedConfig(config, routes, pools, _time.GetUtcNow())
             {
                 Certificates = certificates,
                 Health = previous.Health,
@@ -103,6 +104,34 @@ public sealed class ConfigInForce
     }
 
     /// <summary>
+    /// The pools after <paramref name="change"/>, health unchanged: only the backends it sets or removes get new
+    /// pools, so a change costs what it touches, not what the config holds.
+    /// </summary>
+    private static IReadOnlyDictionary<string, BackendPool> Pools(IReadOnlyDictionary<string, BackendPool> previous, HealthSnapshot health, ConfigChange change)
+    {
+        if (change.Backends.IsEmpty && change.RemovedBackends.IsEmpty)
+        {
+            return previous;
+        }
+
+        var pools = new Dictionary<string, BackendPool>(previous, StringComparer.Ordinal);
+        foreach (var key in change.RemovedBackends)
+        {
+            pools.Remove(key);
+        }
+
+        foreach (var endpoints in change.Backends)
+        {
+            if (!previous.TryGetValue(endpoints.Key, out var pool) || !pool.Endpoints.Equals(endpoints))
+            {
+                pools[endpoints.Key] = NewPool(endpoints, health.Backends.GetValueOrDefault(endpoints.Key));
+            }
+        }
+
+        return pools;
+    }
+
+    /// <summary>
     /// A pool per backend; an unchanged backend with unchanged health keeps its pool, and with it its
     /// balancing state and in-flight counts.
     /// </summary>
@@ -114,9 +143,12 @@ public sealed class ConfigInForce
             var health = after.Backends.GetValueOrDefault(key);
             pools[key] = previous.TryGetValue(key, out var pool) && pool.Endpoints.Equals(endpoints) && Equals(before.Backends.GetValueOrDefault(key), health)
                 ? pool
-                : new BackendPool(endpoints, health is null ? null : health.Ejected.Select(e => e.Destination).ToHashSet(StringComparer.Ordinal));
+                : NewPool(endpoints, health);
         }
 
         return pools;
     }
+
+    private static BackendPool NewPool(BackendEndpoints endpoints, BackendHealth? health) =>
+        new(endpoints, health?.Ejected.Select(e => e.Destination).ToHashSet(StringComparer.Ordinal));
 }

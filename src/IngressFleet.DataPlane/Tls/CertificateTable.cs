@@ -129,7 +129,8 @@ internal sealed class CertificateTable
         var exact = new Dictionary<string, ServerCertificate>(StringComparer.OrdinalIgnoreCase);
         var wildcard = new Dictionary<string, ServerCertificate>(StringComparer.OrdinalIgnoreCase);
         var hostsBySecret = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var ingress in config.Ingresses.Values.OrderBy(i => i, IngressAge.Instance))
+        var handshaking = config.Ingresses.Values.Where(i => i.TakesPartInHandshake).Order(IngressAge.Instance).ToList();
+        foreach (var ingress in handshaking)
         {
             foreach (var binding in ingress.Tls)
             {
@@ -149,7 +150,7 @@ internal sealed class CertificateTable
         var clientExact = new Dictionary<string, ClientCertificatePolicy>(StringComparer.OrdinalIgnoreCase);
         var clientWildcard = new Dictionary<string, ClientCertificatePolicy>(StringComparer.OrdinalIgnoreCase);
         var policies = new Dictionary<ClientCertificateAuth, ClientCertificatePolicy>();
-        foreach (var ingress in config.Ingresses.Values.Where(i => i.Options.ClientCertificate is not null).OrderBy(i => i, IngressAge.Instance))
+        foreach (var ingress in handshaking.Where(i => i.Options.ClientCertificate is not null))
         {
             var auth = ingress.Options.ClientCertificate!;
             var policy = policies.TryGetValue(auth, out var made) ? made
@@ -162,7 +163,7 @@ internal sealed class CertificateTable
 
         // SSL passthrough: a host's connections go to the backend of its root path (else its first rule), oldest Ingress first.
         var passthrough = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var ingress in config.Ingresses.Values.Where(i => i.Options.SslPassthrough).OrderBy(i => i, IngressAge.Instance))
+        foreach (var ingress in handshaking.Where(i => i.Options.SslPassthrough))
         {
             foreach (var rule in ingress.Rules.Where(r => r.Host is not null).OrderBy(r => r.Path == "/" ? 0 : 1))
             {

@@ -5,6 +5,7 @@ using IngressFleet.Grains.Contracts.Certificates;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Ingresses;
 using IngressFleet.Grains.Contracts.SourceLeases;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace IngressFleet.Grains.Config;
@@ -12,8 +13,8 @@ namespace IngressFleet.Grains.Config;
 /// <inheritdoc cref="IConfigGrain"/>
 /// <remarks>
 /// Each Ingress's routes live in its <see cref="IIngressGrain"/> and each backend's endpoints in its
-/// <see cref="IBackendGrain"/>, so a change writes only what changed. This grain persists the index and
-/// keeps the assembled <see cref="RoutingConfig"/> in memory only, rebuilt from those grains on activation.
+/// <see cref="IBackendGrain"/>, so a change writes only what changed. This grain persists the index (its
+/// membership in <see cref="ConfigIndexShards"/>, written shard by shard) and keeps the assembled <see cref="RoutingConfig"/> in memory only, rebuilt from those grains on activation.
 /// </remarks>
 internal sealed partial class ConfigGrain(
     [PersistentState("config", ControlPlaneNames.StorageName)] IPersistentState<ConfigIndex> index,
@@ -24,6 +25,7 @@ internal sealed partial class ConfigGrain(
     internal const int MaxDeltaItems = 5_000;
 
     private RoutingConfig _current = RoutingConfig.Empty;
+    private ConfigIndexShards _shards = null!;
     private IAsyncStream<ConfigDelta>? _stream;
     private DateTimeOffset? _lastCommitAt;
 
@@ -42,7 +44,15 @@ internal sealed partial class ConfigGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _stream = this.GetStreamProvider(ControlPlaneNames.ProviderName).GetStream<ConfigDelta>(ControlPlaneNames.Id);
+        _shards = new ConfigIndexShards(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ControlPlaneNames.StorageName), this.GetGrainId());
+        await _shards.ReadAsync();
         var state = index.State;
+        if (state.Version == 0 || state.HoldsMembership)
+        {
+            // Shards left from a store that lost the version, or an index from before shards: rewritten whole.
+            _shards.RewriteAllOnNextWrite();
+        }
+
         if (state.Version == 0)
         {
             _versionFloor = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
@@ -57,14 +67,14 @@ internal sealed partial class ConfigGrain(
 
         _status = Status(state);
 
-        var ingresses = await Task.WhenAll(state.Ingresses.Select(k => GrainFactory.GetGrain<IIngressGrain>(k).GetAsync()));
-        var backends = await Task.WhenAll(state.Backends.Select(k => GrainFactory.GetGrain<IBackendGrain>(k).GetAsync()));
-        var certificates = await Task.WhenAll(state.Certificates.Select(k => GrainFactory.GetGrain<ICertificateGrain>(k).GetAsync()));
+        var ingresses = await Task.WhenAll(state.Ingresses.Union(_shards.Ingresses).Select(k => GrainFactory.GetGrain<IIngressGrain>(k).GetAsync()));
+        var backends = await Task.WhenAll(state.Backends.Union(_shards.Backends).Select(k => GrainFactory.GetGrain<IBackendGrain>(k).GetAsync()));
+        var certificates = await Task.WhenAll(state.Certificates.Union(_shards.Certificates).Select(k => GrainFactory.GetGrain<ICertificateGrain>(k).GetAsync()));
         _current = RoutingConfig.Empty.Apply(
             new ConfigChange(
                 [.. ingresses.OfType<IngressRoutes>()], [],
                 [.. backends.OfType<BackendEndpoints>()], [],
-                [.. state.Problems.Values], [],
+                [.. state.Problems.Values.Concat(_shards.Problems)], [],
                 [.. certificates.OfType<TlsCertificate>()], []),
             state.Version);
         Log.Restored(logger, state.Version, _current.Ingresses.Count, _current.Backends.Count);
@@ -91,7 +101,7 @@ internal sealed partial class ConfigGrain(
         {
             if (!state.SourceSynced || sourceTerm != state.SourceTerm)
             {
-                await WriteAsync(ConfigIndex.Of(state.Version, sourceTerm, _current));
+                await WriteAsync(ConfigIndex.Of(state.Version, sourceTerm));
             }
 
             _status = Status(index.State);
@@ -108,7 +118,8 @@ internal sealed partial class ConfigGrain(
 
         var previous = _current.Version;
         var next = _current.Apply(change, Math.Max(previous + 1, _versionFloor));
-        await WriteAsync(ConfigIndex.Of(next.Version, sourceTerm, next));
+        await _shards.WriteAsync(next, change);
+        await WriteAsync(ConfigIndex.Of(next.Version, sourceTerm));
         _current = next;
         _recentCommits = _recentCommits.Length < RecentCommitsKept ? _recentCommits.Add(new VersionCommit(next.Version, time.GetUtcNow())) : _recentCommits.RemoveAt(0).Add(new VersionCommit(next.Version, time.GetUtcNow()));
         _status = Status(index.State);

@@ -1,9 +1,12 @@
 using IngressFleet.Core.Model;
-using Orleans.Streams;
 
 namespace IngressFleet.Grains.Config;
 
-/// <summary>What the config grain persists: the version and which route and backend grains hold config.</summary>
+/// <summary>
+/// What the config grain persists in its own state: the version and the source's term. Which route, backend and
+/// certificate grains hold config is kept in <see cref="ConfigIndexShards"/>; the sets here are read only from
+/// indexes written before the shards existed, and written empty.
+/// </summary>
 [GenerateSerializer, Alias("ingressfleet.ConfigIndex")]
 public sealed class ConfigIndex
 {
@@ -21,16 +24,15 @@ public sealed class ConfigIndex
 
     [Id(6)] public HashSet<string> Certificates { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>The index at <paramref name="version"/>, synced by <paramref name="sourceTerm"/>, indexing what <paramref name="config"/> holds.</summary>
-    public static ConfigIndex Of(long version, long sourceTerm, RoutingConfig config) => new()
+    /// <summary>True when this index was written before the shards existed and still lists the config's items itself.</summary>
+    public bool HoldsMembership => Ingresses.Count > 0 || Backends.Count > 0 || Problems.Count > 0 || Certificates.Count > 0;
+
+    /// <summary>The index at <paramref name="version"/>, synced by <paramref name="sourceTerm"/>.</summary>
+    public static ConfigIndex Of(long version, long sourceTerm) => new()
     {
         Version = version,
         SourceSynced = true,
         SourceTerm = sourceTerm,
-        Ingresses = [.. config.Ingresses.Keys],
-        Backends = [.. config.Backends.Keys],
-        Certificates = [.. config.Certificates.Keys],
-        Problems = new Dictionary<string, ObjectProblem>(config.Problems, StringComparer.Ordinal),
     };
 
     /// <summary>Whether a commit from <paramref name="sourceTerm"/> must be refused: a newer term has committed since.</summary>

@@ -27,6 +27,7 @@ internal sealed partial class ManifestFolderSource(
 
     private readonly Dictionary<string, ManifestFileState> _files = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changed = new(0);
+    private int _objectCount;
 
     public string Description => $"manifest folder {Path.GetFullPath(options.Value.Manifests!)}";
 
@@ -255,15 +256,15 @@ internal sealed partial class ManifestFolderSource(
     private (ClusterObjects Objects, List<ObjectProblem> Problems) Merge()
     {
         var problems = new List<ObjectProblem>();
-        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        var objects = new List<object>();
+        var seen = new Dictionary<string, string>(_objectCount, StringComparer.Ordinal);
+        var objects = new List<object>(_objectCount);
         foreach (var (path, file) in _files.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
             problems.AddRange(file.Problems);
-            foreach (var o in file.Objects)
+            for (var i = 0; i < file.Objects.Length; i++)
             {
-                var identity = IdentityOf(o);
+                var (o, identity) = (file.Objects[i], file.Identities[i]);
                 if (seen.TryAdd(identity, name))
                 {
                     objects.Add(o);
@@ -276,8 +277,9 @@ internal sealed partial class ManifestFolderSource(
             }
         }
 
-        var origins = seen.ToImmutableDictionary(StringComparer.Ordinal);
-        return (ClusterObjects.From(objects) with { Origins = origins }, problems);
+        // The dictionary itself is handed over: a new one is built each pass, and nothing writes it after this.
+        _objectCount = objects.Count;
+        return (ClusterObjects.From(objects) with { Origins = seen }, problems);
     }
 
     private static string IdentityOf(object o) => o switch
@@ -291,7 +293,11 @@ internal sealed partial class ManifestFolderSource(
         _ => o.GetType().Name,
     };
 
-    private sealed record ManifestFileState((long Length, DateTime WrittenAt, string? Refusal) Stamp, ImmutableArray<object> Objects, ImmutableArray<ObjectProblem> Problems);
+    /// <summary>A file's objects as read, with each one's identity (computed once per read, not once per merge).</summary>
+    private sealed record ManifestFileState((long Length, DateTime WrittenAt, string? Refusal) Stamp, ImmutableArray<object> Objects, ImmutableArray<ObjectProblem> Problems)
+    {
+        public ImmutableArray<string> Identities { get; } = [.. Objects.Select(IdentityOf)];
+    }
 
     /// <summary>A folder entry: the file read (a link's target), its size and write time, or why it is not read.</summary>
     private sealed record Entry(string Path, string Target, long Size, DateTime WrittenAt, string? Refusal);

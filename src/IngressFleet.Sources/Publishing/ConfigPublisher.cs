@@ -55,8 +55,7 @@ internal sealed partial class ConfigPublisher(
         var grain = client.GetGrain<IConfigGrain>(ControlPlaneNames.FleetKey);
         _committed ??= await grain.GetSnapshotAsync();
         var started = Stopwatch.GetTimestamp();
-        var desired = ConfigTranslator.Translate(objects, filter, _committed, sourceProblems, _translations, translation.DefaultCertificate, time, addresses, _defaultBackend);
-        var change = _committed.DiffTo(desired);
+        var (desired, change) = ConfigTranslator.TranslateChange(objects, filter, _committed, sourceProblems, _translations, translation.DefaultCertificate, time, addresses, _defaultBackend);
         Log.Translated(logger, objects.Ingresses.Length, change.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         foreach (var certificate in change.Certificates.Where(c => c.NotAfter - time.GetUtcNow() < CertificateTranslator.ExpiryWarning))
         {
@@ -106,7 +105,10 @@ internal sealed partial class ConfigPublisher(
                 throw new SourceLeaseLostException($"the config grain refused term {term}: a later source term has committed");
             }
 
-            _committed = _committed.Apply(change, result.Version);
+            // The grain now holds what desired holds. Keeping desired itself, not the committed config with the
+            // change applied, keeps the next pass's unchanged items the same instances as its translations, so
+            // comparing them is a reference check rather than a walk through every route.
+            _committed = desired with { Version = result.Version };
             HasPublished = true;
             Volatile.Write(ref _committedObjects, new CommittedObjects(objects, desired, result.Version));
             if (!change.IsEmpty)

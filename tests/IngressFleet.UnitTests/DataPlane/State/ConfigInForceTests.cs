@@ -44,6 +44,48 @@ public sealed class ConfigInForceTests
         Assert.Equal(2, inForce.RouteTablesBuiltForChanges);
     }
 
+    [Fact]
+    public void Apply_IngressChangeWithoutTls_KeepsTheCertificateTable_AndAChangeToTlsRebuildsIt()
+    {
+        var inForce = new ConfigInForce(new FakeTimeProvider());
+        var plain = Change([new IngressRoutes("default", "a", DateTimeOffset.UnixEpoch, [new RouteRule("a.com", "/", PathMatch.Prefix, Web)], null)], []);
+        var v1 = RoutingConfig.Empty.Apply(plain, 1);
+        inForce.Apply(v1, plain);
+        var certificates = inForce.Current.Certificates;
+
+        var other = Change([new IngressRoutes("default", "b", DateTimeOffset.UnixEpoch, [new RouteRule("b.com", "/", PathMatch.Prefix, Web)], null)], []);
+        var v2 = v1.Apply(other, 2);
+        inForce.Apply(v2, other);
+        Assert.Same(certificates, inForce.Current.Certificates);
+
+        var secured = Change([new IngressRoutes("default", "b", DateTimeOffset.UnixEpoch, [new RouteRule("b.com", "/", PathMatch.Prefix, Web)], null) { Tls = [new TlsBinding(["b.com"], "site")] }], []);
+        var v3 = v2.Apply(secured, 3);
+        inForce.Apply(v3, secured);
+        Assert.NotSame(certificates, inForce.Current.Certificates);
+
+        // Taking the binding away is a change to TLS too: the Ingress had a part in the handshake before it.
+        var withTls = inForce.Current.Certificates;
+        inForce.Apply(v3.Apply(other, 4), other);
+        Assert.NotSame(withTls, inForce.Current.Certificates);
+    }
+
+    [Fact]
+    public void Apply_ChangeWithoutBackends_KeepsEveryPool()
+    {
+        var inForce = new ConfigInForce(new FakeTimeProvider());
+        var first = Change(
+            [new IngressRoutes("default", "a", DateTimeOffset.UnixEpoch, [new RouteRule("a.com", "/", PathMatch.Prefix, Web)], null)],
+            [new BackendEndpoints(Web, [new Destination("10.9.9.9", 8080)], null)]);
+        var v1 = RoutingConfig.Empty.Apply(first, 1);
+        inForce.Apply(v1, first);
+        var pools = inForce.Current.Backends;
+
+        var second = Change([new IngressRoutes("default", "b", DateTimeOffset.UnixEpoch, [new RouteRule("b.com", "/", PathMatch.Prefix, Web)], null)], []);
+        inForce.Apply(v1.Apply(second, 2), second);
+
+        Assert.Same(pools, inForce.Current.Backends);
+    }
+
     private static ConfigChange Change(IngressRoutes[] ingresses, BackendEndpoints[] backends) =>
         new([.. ingresses], [], [.. backends], [], [], [], [], []);
 }
