@@ -43,6 +43,7 @@ public static class EventIds
     public const int LimitGrainStoreUnavailable = 1022;
     public const int LimitGrainSuperseded = 1023;
     public const int ConfigGrainStaleBase = 1024;
+    public const int ConfigGrainPushFailed = 1025;
     public const int FleetReporterReportFailed = 3001;
     public const int FollowerSynced = 3002;
     public const int FollowerDeltaHandled = 3003;

@@ -24,6 +24,18 @@ public interface IConfigGrain : IGrainWithStringKey
     [Alias("GetSnapshot"), AlwaysInterleave]
     Task<RoutingConfig> GetSnapshotAsync();
 
+    /// <summary>
+    /// Registers <paramref name="observer"/> for pushed deltas, or renews its registration, and answers the status
+    /// as <see cref="GetStatusAsync"/>. A registration lapses unless renewed within three times
+    /// <paramref name="renewal"/> (at least 10 seconds), so a silo that died stops being pushed to.
+    /// </summary>
+    [Alias("Watch"), AlwaysInterleave]
+    Task<ControlPlaneStatus> WatchAsync(IConfigObserver observer, TimeSpan renewal);
+
+    /// <summary>Ends <paramref name="observer"/>'s registration.</summary>
+    [Alias("Unwatch"), AlwaysInterleave]
+    Task UnwatchAsync(IConfigObserver observer);
+
     /// <summary>The current version and source state, for cheap anti-entropy checks.</summary>
     [Alias("GetStatus"), AlwaysInterleave]
     Task<ControlPlaneStatus> GetStatusAsync();

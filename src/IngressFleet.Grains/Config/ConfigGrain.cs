@@ -29,6 +29,10 @@ internal sealed partial class ConfigGrain(
     private IAsyncStream<ConfigDelta>? _stream;
     private DateTimeOffset? _lastCommitAt;
 
+    // Silos' observers and when each registration lapses: held in memory only; silos register again with their
+    // next version check after this grain moved.
+    private readonly Dictionary<IConfigObserver, DateTimeOffset> _observers = [];
+
     // For the fleet page's timeline: held in memory only, a new activation starts it anew.
     private System.Collections.Immutable.ImmutableArray<VersionCommit> _recentCommits = [];
 
@@ -132,6 +136,7 @@ internal sealed partial class ConfigGrain(
                 TraceParent = System.Diagnostics.Activity.Current is { Recorded: true } activity ? activity.Id : null,
                 CommittedAt = time.GetUtcNow(),
             };
+        Push(delta);
         try
         {
             await _stream!.OnNextAsync(delta);
@@ -147,9 +152,49 @@ internal sealed partial class ConfigGrain(
 
     public Task<RoutingConfig> GetSnapshotAsync() => Task.FromResult(_current);
 
+    public Task<ControlPlaneStatus> WatchAsync(IConfigObserver observer, TimeSpan renewal)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _observers[observer] = time.GetUtcNow() + TimeSpan.FromTicks(Math.Max(renewal.Ticks * 3, MinimumObserverLease.Ticks));
+        return Task.FromResult(_status);
+    }
+
+    public Task UnwatchAsync(IConfigObserver observer)
+    {
+        _observers.Remove(observer);
+        return Task.CompletedTask;
+    }
+
     public Task<ControlPlaneStatus> GetStatusAsync() => Task.FromResult(_status);
 
     private const int RecentCommitsKept = 20;
+
+    private static readonly TimeSpan MinimumObserverLease = TimeSpan.FromSeconds(10);
+
+    /// <summary>Pushes a delta to every registered silo (one-way calls, so nothing here waits on a silo).</summary>
+    private void Push(ConfigDelta delta)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (observer, lapses) in _observers.ToList())
+        {
+            if (lapses < now)
+            {
+                _observers.Remove(observer);
+                continue;
+            }
+
+            try
+            {
+                _ = observer.OnDeltaAsync(delta);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The stream and the version check still reach that silo.
+                _observers.Remove(observer);
+                Log.PushFailed(logger, e.Message);
+            }
+        }
+    }
 
     private ControlPlaneStatus Status(ConfigIndex state) =>
         new(state.Version, state.SourceSynced, state.SourceTerm, RuntimeIdentity) { LastCommitAt = _lastCommitAt, RecentCommits = _recentCommits };
@@ -183,6 +228,9 @@ internal sealed partial class ConfigGrain(
 
         [LoggerMessage(EventIds.ConfigGrainPublishFailed, LogLevel.Warning, "Config version {Version} could not be published on the stream; proxies will fetch the snapshot")]
         public static partial void PublishFailed(ILogger logger, long version, Exception exception);
+
+        [LoggerMessage(EventIds.ConfigGrainPushFailed, LogLevel.Debug, "A config delta could not be pushed to a silo's observer ({Reason}); the stream and the version check still reach it")]
+        public static partial void PushFailed(ILogger logger, string reason);
 
         [LoggerMessage(EventIds.ConfigGrainStaleSource, LogLevel.Warning, "Refused a commit from source term {Term}: term {CurrentTerm} has committed since")]
         public static partial void StaleSource(ILogger logger, long term, long currentTerm);
