@@ -119,10 +119,10 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
 
     public override void Apply(RoutingConfig snapshot) => _inForce.Apply(snapshot, change: null);
 
-    /// <summary>A span in the commit's trace, when the commit was traced.</summary>
+    /// <summary>A span in the commit's trace, when the commit was traced (not for the second copy of a delta already applied).</summary>
     public override IDisposable? Handling(ConfigDelta delta)
     {
-        if (delta.TraceParent is null || !ActivityContext.TryParse(delta.TraceParent, null, isRemote: true, out var parent))
+        if (delta.Version <= _inForce.Current.Version || delta.TraceParent is null || !ActivityContext.TryParse(delta.TraceParent, null, isRemote: true, out var parent))
         {
             return null;
         }

@@ -45,7 +45,9 @@ internal sealed partial class ManifestFolderSource(
         {
             try
             {
-                if (TryRescan(folder) || !published)
+                // A folder that cannot be listed publishes nothing, not even at start: a silo taking over the
+                // source before its volume is mounted must not replace the fleet's config with an empty one.
+                if (TryRescan(folder, out var changed) && (changed || !published))
                 {
                     var (objects, problems) = Merge();
                     await publisher.PublishAsync(objects, problems);
@@ -95,8 +97,10 @@ internal sealed partial class ManifestFolderSource(
     }
 
     /// <summary>Rescans the folder, telling <see cref="SourceInput"/> whether it could be listed; an unlistable folder changes nothing.</summary>
-    private bool TryRescan(string folder)
+    /// <returns>True when the folder could be listed; <paramref name="changed"/> says whether any file changed.</returns>
+    private bool TryRescan(string folder, out bool changed)
     {
+        changed = false;
         try
         {
             if (!Directory.Exists(folder))
@@ -113,7 +117,8 @@ internal sealed partial class ManifestFolderSource(
                 .OfType<Entry>()
                 .ToDictionary(e => e.Path, StringComparer.Ordinal);
             input.Succeeded(folder);
-            return Rescan(folder, entries);
+            changed = Rescan(folder, entries);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
