@@ -13,7 +13,8 @@ concurrencies, rounds interleaved so each target runs once per round):
   ingressfleet-regex      the same, its Ingress with use-regex (every path of the host a regular expression)
   ingressfleet@REF        with --baseline REF: IngressFleet built from commit REF (a git worktree), same route,
                           so a change's per-request cost is measured against its parent in one run
-  ingressfleet+NAME       with --variant NAME="ARGS": the same build started with other options (an A/B of one
+  ingressfleet+NAME       with --variant NAME="ARGS": the same build started with other options, and with
+                          environment variables for words env:KEY=VALUE (an A/B of one
                           option set against the defaults)
 Every IngressFleet target is also compared with plain "ingressfleet" round by round: the A/B table gives the
 median of the per-round ratios and their range, so a difference can be told from the noise.
@@ -65,13 +66,13 @@ def fill(template, values):
     return text
 
 
-def start_ingressfleet(procs, workdir, folder, name, extra_args=("--access-log", "off"), binary=HOST_BIN):
+def start_ingressfleet(procs, workdir, folder, name, extra_args=("--access-log", "off"), binary=HOST_BIN, extra_env=None):
     ports = [free_port() for _ in range(4)]
     proc = procs.start(name, [binary, "--manifests", folder, "--listen-address", "127.0.0.1",
                               "--http-port", str(ports[0]), "--admin-port", str(ports[1]),
                               "--silo-port", str(ports[2]), "--gateway-port", str(ports[3]),
                               "--https-port", "0", "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning", *extra_args],
-                       cpus=PROXY_CPU, env=DOTNET_ENV)
+                       cpus=PROXY_CPU, env={**DOTNET_ENV, **(extra_env or {})})
     return proc, ports[0]
 
 
@@ -134,7 +135,11 @@ def start_targets(procs, workdir, upstream_port, wanted, baseline=None, variants
         proc, port = start_ingressfleet(procs, workdir, folder, "ingressfleet")
         targets["ingressfleet"] = (port, proc)
     for name, extra in variants:
-        proc, port = start_ingressfleet(procs, workdir, folder, f"ingressfleet-{name}", extra_args=("--access-log", "off", *extra.split()))
+        # Words env:KEY=VALUE set the process's environment (runtime settings); the others are options.
+        words = extra.split()
+        env = dict(w[4:].split("=", 1) for w in words if w.startswith("env:"))
+        options = [w for w in words if not w.startswith("env:")]
+        proc, port = start_ingressfleet(procs, workdir, folder, f"ingressfleet-{name}", extra_args=("--access-log", "off", *options), extra_env=env)
         targets[f"ingressfleet+{name}"] = (port, proc)
     if "ingressfleet-accesslog" in wanted:
         # The default access log (JSON lines on stdout), here into the process's log file.
