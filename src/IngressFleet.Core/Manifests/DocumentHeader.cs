@@ -6,9 +6,9 @@ namespace IngressFleet.Core.Manifests;
 /// <summary>
 /// Reads a document's <c>apiVersion</c>, <c>kind</c> and <c>metadata.name</c>/<c>namespace</c> from its parser
 /// events, without deserialising the document: the full deserialiser runs once, for the typed object. Reads only
-/// the plain case (a mapping whose fields are strings); for anything else it returns null and the caller
-/// deserialises the header as before, so edge cases (aliases, numbers, booleans, non-mapping documents) keep
-/// exactly that behaviour.
+/// the plain case (a mapping whose fields are strings, and no anchor, alias, tag or merge key anywhere in the
+/// document); for anything else it returns null and the caller deserialises the header as before, so edge cases
+/// (aliases, merge keys, tags, numbers, booleans, non-mapping documents) keep exactly that behaviour.
 /// </summary>
 internal static class DocumentHeader
 {
@@ -24,7 +24,7 @@ internal static class DocumentHeader
         var header = new Dictionary<object, object>();
         while (!parser.TryConsume<MappingEnd>(out _))
         {
-            if (!parser.TryConsume<Scalar>(out var key))
+            if (!parser.TryConsume<Scalar>(out var key) || !IsPlainKey(key))
             {
                 return null;
             }
@@ -48,12 +48,11 @@ internal static class DocumentHeader
                     header[key.Value] = metadata;
                     break;
                 default:
-                    if (parser.Current is AnchorAlias)
+                    if (!TrySkipPlain(parser))
                     {
                         return null;
                     }
 
-                    parser.SkipThisAndNestedEvents();
                     break;
             }
         }
@@ -71,7 +70,7 @@ internal static class DocumentHeader
         var metadata = new Dictionary<object, object>();
         while (!parser.TryConsume<MappingEnd>(out _))
         {
-            if (!parser.TryConsume<Scalar>(out var key))
+            if (!parser.TryConsume<Scalar>(out var key) || !IsPlainKey(key))
             {
                 return null;
             }
@@ -85,24 +84,53 @@ internal static class DocumentHeader
 
                 metadata[key.Value] = value;
             }
-            else if (parser.Current is AnchorAlias)
+            else if (!TrySkipPlain(parser))
             {
                 return null;
-            }
-            else
-            {
-                parser.SkipThisAndNestedEvents();
             }
         }
 
         return metadata;
     }
 
+    /// <summary>Consumes one node and everything in it; false when it holds an anchor, alias, tag or merge key.</summary>
+    private static bool TrySkipPlain(Parser parser)
+    {
+        var depth = 0;
+        do
+        {
+            switch (parser.Current)
+            {
+                case AnchorAlias:
+                    return false;
+                case NodeEvent node when !node.Anchor.IsEmpty || !node.Tag.IsEmpty:
+                    return false;
+                case Scalar { Value: "<<" }:
+                    return false;
+                case MappingStart or SequenceStart:
+                    depth++;
+                    break;
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+                case null:
+                    return false;
+            }
+
+            parser.MoveNext();
+        }
+        while (depth > 0);
+
+        return true;
+    }
+
+    private static bool IsPlainKey(Scalar key) => key.Anchor.IsEmpty && key.Tag.IsEmpty && key.Value != "<<";
+
     /// <summary>A quoted scalar, or a plain one that can only be a string (it holds a letter and is no YAML null or boolean).</summary>
     private static bool TryReadString(Parser parser, out string value)
     {
         value = string.Empty;
-        if (!parser.TryConsume<Scalar>(out var scalar) || !scalar.Anchor.IsEmpty)
+        if (!parser.TryConsume<Scalar>(out var scalar) || !scalar.Anchor.IsEmpty || !scalar.Tag.IsEmpty)
         {
             return false;
         }
@@ -114,7 +142,7 @@ internal static class DocumentHeader
         }
 
         var plain = scalar.Value;
-        if (scalar.Style != ScalarStyle.Plain || !plain.Any(char.IsAsciiLetter) || IsReserved(plain))
+        if (scalar.Style != ScalarStyle.Plain || !plain.Any(char.IsAsciiLetter) || IsReserved(plain) || LooksNumeric(plain))
         {
             return false;
         }
@@ -122,6 +150,11 @@ internal static class DocumentHeader
         value = plain;
         return true;
     }
+
+    /// <summary>Hexadecimal, octal or exponent forms, which the full deserialiser may read as numbers.</summary>
+    private static bool LooksNumeric(string plain) =>
+        plain.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || plain.StartsWith("0o", StringComparison.OrdinalIgnoreCase)
+        || double.TryParse(plain, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
 
     private static bool IsReserved(string plain) =>
         plain.ToUpperInvariant() is "NULL" or "TRUE" or "FALSE" or "YES" or "NO" or "ON" or "OFF" or "Y" or "N" or ".INF" or "-.INF" or "+.INF" or ".NAN";

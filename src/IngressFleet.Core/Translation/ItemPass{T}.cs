@@ -37,18 +37,6 @@ internal sealed class ItemPass<T>
         }
     }
 
-    /// <summary>Keeps the previous pass's item under <paramref name="key"/>; false when there is none.</summary>
-    public bool Keep(string key)
-    {
-        if (!_previous.ContainsKey(key))
-        {
-            return false;
-        }
-
-        _served.Add(key);
-        return true;
-    }
-
     /// <summary>The item this pass put in force under <paramref name="key"/> (set or kept), if any.</summary>
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value)
     {

@@ -105,7 +105,8 @@ public sealed class ConfigInForce
 
     /// <summary>
     /// The pools after <paramref name="change"/>, health unchanged: only the backends it sets or removes get new
-    /// pools, so a change costs what it touches, not what the config holds.
+    /// pools (the others keep theirs, with their balancing state); a change that touches no backend keeps the
+    /// whole dictionary.
     /// </summary>
     private static IReadOnlyDictionary<string, BackendPool> Pools(IReadOnlyDictionary<string, BackendPool> previous, HealthSnapshot health, ConfigChange change)
     {

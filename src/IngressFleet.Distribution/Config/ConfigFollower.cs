@@ -79,9 +79,8 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
         {
             _observer.OnDelta = onDelta;
             _observerReference ??= _client.CreateObjectReference<IConfigObserver>(_observer);
-            var subscription = Interlocked.Increment(ref _subscriptions);
             _lastStatus = await Grain.WatchAsync(_observerReference, _renewal);
-            return new Subscription(this, stream, subscription);
+            return new Subscription(this, stream, Interlocked.Increment(ref _subscriptions));
         }
         catch
         {
@@ -155,22 +154,14 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
     {
         public async ValueTask DisposeAsync()
         {
+            // The stream first: leaving no subscription behind on the stream is what matters at shutdown; the
+            // observer's registration lapses by itself if the call to end it does not get through.
+            await stream.DisposeAsync();
             if (Interlocked.Read(ref follower._subscriptions) == number && follower._observerReference is { } observer)
             {
                 follower._observer.OnDelta = null;
-                try
-                {
-                    await follower.Grain.UnwatchAsync(observer);
-                }
-                finally
-                {
-                    await stream.DisposeAsync();
-                }
-
-                return;
+                await follower.Grain.UnwatchAsync(observer);
             }
-
-            await stream.DisposeAsync();
         }
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
     private readonly Channel<TDelta> _deltas = Channel.CreateUnbounded<TDelta>(new() { SingleReader = true });
     private IAsyncDisposable? _subscription;
 
-    // Set when a check had to repair what the stream missed, cleared when the stream delivers again: until then
+    // Set when a check had to repair what the stream missed, cleared when a delta is applied again: until then
     // the checks run at the catch-up pace. After Redis lost the stream's subscriptions, a stream can go on
     // delivering to a subscription that no longer exists here for as long as it stays busy.
     private volatile bool _streamSuspect;

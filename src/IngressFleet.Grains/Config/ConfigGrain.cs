@@ -51,9 +51,11 @@ internal sealed partial class ConfigGrain(
         _shards = new ConfigIndexShards(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ControlPlaneNames.StorageName), this.GetGrainId());
         await _shards.ReadAsync();
         var state = index.State;
-        if (state.Version == 0 || state.HoldsMembership)
+        var cutOff = !state.HoldsMembership && _shards.NewestVersion > state.Version;
+        if (state.Version == 0 || state.HoldsMembership || cutOff)
         {
-            // Shards left from a store that lost the version, or an index from before shards: rewritten whole.
+            // Shards left from a store that lost the version, an index from before shards, or shards of a commit
+            // whose index write never happened: rewritten whole from the config restored.
             _shards.RewriteAllOnNextWrite();
         }
 
@@ -69,16 +71,25 @@ internal sealed partial class ConfigGrain(
             return;
         }
 
+        if (cutOff)
+        {
+            // What is restored may differ from what silos serve as the stored version: it gets a version of its
+            // own, so every silo fetches it, and the source (refused as stale) computes its next change against it.
+            state.Version = Math.Max(state.Version + 1, time.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
+        }
+
         _status = Status(state);
 
-        var ingresses = await Task.WhenAll(state.Ingresses.Union(_shards.Ingresses).Select(k => GrainFactory.GetGrain<IIngressGrain>(k).GetAsync()));
-        var backends = await Task.WhenAll(state.Backends.Union(_shards.Backends).Select(k => GrainFactory.GetGrain<IBackendGrain>(k).GetAsync()));
-        var certificates = await Task.WhenAll(state.Certificates.Union(_shards.Certificates).Select(k => GrainFactory.GetGrain<ICertificateGrain>(k).GetAsync()));
+        // An index from before shards lists the membership itself; the shards are then not yet written.
+        var legacy = state.HoldsMembership;
+        var ingresses = await Task.WhenAll((legacy ? state.Ingresses : _shards.Ingresses).Select(k => GrainFactory.GetGrain<IIngressGrain>(k).GetAsync()));
+        var backends = await Task.WhenAll((legacy ? state.Backends : _shards.Backends).Select(k => GrainFactory.GetGrain<IBackendGrain>(k).GetAsync()));
+        var certificates = await Task.WhenAll((legacy ? state.Certificates : _shards.Certificates).Select(k => GrainFactory.GetGrain<ICertificateGrain>(k).GetAsync()));
         _current = RoutingConfig.Empty.Apply(
             new ConfigChange(
                 [.. ingresses.OfType<IngressRoutes>()], [],
                 [.. backends.OfType<BackendEndpoints>()], [],
-                [.. state.Problems.Values.Concat(_shards.Problems)], [],
+                [.. legacy ? state.Problems.Values : _shards.Problems], [],
                 [.. certificates.OfType<TlsCertificate>()], []),
             state.Version);
         Log.Restored(logger, state.Version, _current.Ingresses.Count, _current.Backends.Count);
@@ -103,7 +114,13 @@ internal sealed partial class ConfigGrain(
         _lastCommitAt = time.GetUtcNow();
         if (change.IsEmpty && _current.Version != 0)
         {
-            if (!state.SourceSynced || sourceTerm != state.SourceTerm)
+            if (_shards.RewritePending)
+            {
+                // Before the index drops a legacy membership, or after shards that cannot be trusted.
+                await _shards.WriteAsync(_current, change);
+            }
+
+            if (!state.SourceSynced || sourceTerm != state.SourceTerm || state.HoldsMembership)
             {
                 await WriteAsync(ConfigIndex.Of(state.Version, sourceTerm));
             }
@@ -123,7 +140,16 @@ internal sealed partial class ConfigGrain(
         var previous = _current.Version;
         var next = _current.Apply(change, Math.Max(previous + 1, _versionFloor));
         await _shards.WriteAsync(next, change);
-        await WriteAsync(ConfigIndex.Of(next.Version, sourceTerm));
+        try
+        {
+            await WriteAsync(ConfigIndex.Of(next.Version, sourceTerm));
+        }
+        catch
+        {
+            // The shards hold this change, the index does not: the next write sets every shard from the config in force.
+            _shards.RewriteAllOnNextWrite();
+            throw;
+        }
         _current = next;
         _recentCommits = _recentCommits.Length < RecentCommitsKept ? _recentCommits.Add(new VersionCommit(next.Version, time.GetUtcNow())) : _recentCommits.RemoveAt(0).Add(new VersionCommit(next.Version, time.GetUtcNow()));
         _status = Status(index.State);
@@ -161,6 +187,7 @@ internal sealed partial class ConfigGrain(
 
     public Task UnwatchAsync(IConfigObserver observer)
     {
+        ArgumentNullException.ThrowIfNull(observer);
         _observers.Remove(observer);
         return Task.CompletedTask;
     }

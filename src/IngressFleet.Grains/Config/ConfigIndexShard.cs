@@ -14,6 +14,9 @@ public sealed class ConfigIndexShard
 
     [Id(3)] public Dictionary<string, ObjectProblem> Problems { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The config version this shard was last written for: above the index's version, a commit was cut off after its shards were stored.</summary>
+    [Id(4)] public long Version { get; set; }
+
     /// <summary>A copy to change, so the stored state stays as it was until a write succeeds.</summary>
     public ConfigIndexShard Copy() => new()
     {
@@ -21,5 +24,6 @@ public sealed class ConfigIndexShard
         Backends = new(Backends, StringComparer.Ordinal),
         Certificates = new(Certificates, StringComparer.Ordinal),
         Problems = new(Problems, StringComparer.Ordinal),
+        Version = Version,
     };
 }

@@ -26,6 +26,12 @@ internal sealed class ConfigIndexShards(IGrainStorage storage, GrainId grain)
 
     public IEnumerable<ObjectProblem> Problems => _shards.SelectMany(s => Held(s).Problems.Values);
 
+    /// <summary>The newest version any shard was written for.</summary>
+    public long NewestVersion => _shards.Max(s => Held(s).Version);
+
+    /// <summary>True when the next write rewrites every shard.</summary>
+    public bool RewritePending => _rewriteAll;
+
     /// <summary>The shard a key belongs to: a hash that is the same in every process and every run.</summary>
     public static int ShardOf(string key)
     {
@@ -127,6 +133,11 @@ internal sealed class ConfigIndexShards(IGrainStorage storage, GrainId grain)
             {
                 Shard(key).Problems.Remove(key);
             }
+        }
+
+        foreach (var shard in next.Values)
+        {
+            shard.Version = config.Version;
         }
 
         await Task.WhenAll(next.Select(async n =>

@@ -77,6 +77,8 @@ internal sealed partial class ConfigPublisher(
 
         if (change.IsEmpty && HasPublished)
         {
+            // Equal to what is committed; kept so that the next pass shares this pass's instances.
+            _committed = desired with { Version = _committed.Version };
             Volatile.Write(ref _committedObjects, new CommittedObjects(objects, desired, _committed.Version));
             return true;
         }

@@ -32,14 +32,17 @@ public sealed class IncrementalTranslationTests
             Edit(live, random, certificate);
             var objects = ClusterObjects.From(live.Values);
 
-            var (desired, change) = ConfigTranslator.TranslateChange(objects, IngressClassFilter.Default, last, [], cache, defaultBackend: defaultBackend);
+            // Problems the source found itself (an unreadable file), which come and go between passes.
+            ObjectProblem[] sourceProblems = [.. Enumerable.Range(0, random.Next(3)).Select(i => new ObjectProblem("File", string.Empty, $"f{random.Next(3)}.yaml", $"f{i}.yaml", ["not valid YAML"]))];
+            var defaultCertificate = withDefaultBackend ? "default/site" : null;
+            var (desired, change) = ConfigTranslator.TranslateChange(objects, IngressClassFilter.Default, last, sourceProblems, cache, defaultCertificate, defaultBackend: defaultBackend);
 
             // The same pass with nothing shared: every Ingress translated anew, into new instances, on a last good
             // config that holds only the Ingresses that still exist (what a failing edit keeps), so nothing stale
             // can survive in it.
             var exist = objects.Ingresses.Select(i => ObjectKeys.Of(ClusterObjects.NamespaceOf(i.Metadata), i.Metadata.Name)).ToHashSet(StringComparer.Ordinal);
             var kept = RoutingConfig.Empty with { Ingresses = RoutingConfig.Empty.Ingresses.SetItems(last.Ingresses.Where(i => exist.Contains(i.Key))) };
-            var fresh = ConfigTranslator.Translate(objects, IngressClassFilter.Default, kept, [], cache: null, defaultBackend: defaultBackend);
+            var fresh = ConfigTranslator.Translate(objects, IngressClassFilter.Default, kept, sourceProblems, cache: null, defaultCertificate, defaultBackend: defaultBackend);
             AssertSame(fresh, desired, $"step {step}");
             AssertSame(last.DiffTo(desired), change, $"step {step}");
             AssertSame(desired, last.Apply(change, last.Version), $"step {step}");
@@ -141,6 +144,16 @@ public sealed class IncrementalTranslationTests
         if (random.Next(4) == 0)
         {
             builder = builder.Tls(random.Next(2) == 0 ? "site" : "missing", $"tls-{random.Next(2)}.test");
+        }
+
+        if (random.Next(6) == 0)
+        {
+            builder = builder.Annotate("nginx.ingress.kubernetes.io/auth-tls-secret", "site").Annotate("nginx.ingress.kubernetes.io/auth-tls-verify-client", "on");
+        }
+
+        if (random.Next(6) == 0)
+        {
+            builder = builder.Annotate("nginx.ingress.kubernetes.io/proxy-ssl-secret", "site").Annotate("nginx.ingress.kubernetes.io/backend-protocol", "HTTPS");
         }
 
         if (random.Next(5) == 0)
