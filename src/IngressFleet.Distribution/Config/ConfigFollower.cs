@@ -22,14 +22,9 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
     private readonly ILocalSiloDetails _silo;
     private readonly TimeProvider _time;
     private readonly Histogram<double> _propagationLag;
-    private readonly ConfigObserver _observer = new();
+    private readonly ObserverSubscriptions<IConfigObserver, ConfigDelta> _pushed;
     private readonly TimeSpan _renewal;
     private volatile ControlPlaneStatus? _lastStatus;
-
-    // The reference the config grain pushes to (made on the first subscription), and which subscription owns the
-    // registration: a subscription replaced by a newer one must not end the registration the newer one renewed.
-    private IConfigObserver? _observerReference;
-    private long _subscriptions;
 
     public ConfigFollower(IClusterClient client, ConfigInForce inForce, ILocalSiloDetails silo, IOptions<DistributionOptions> options, TimeProvider time, IMeterFactory meters, ILogger<ConfigFollower> logger)
         : base(
@@ -43,6 +38,7 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
         _silo = silo;
         _time = time;
         _renewal = options.Value.AntiEntropyInterval;
+        _pushed = new ObserverSubscriptions<IConfigObserver, ConfigDelta>(client, new ConfigObserver());
         var meter = meters.Create(FleetTelemetry.Name);
         _propagationLag = meter.CreateHistogram<double>(
             "ingressfleet.config.propagation_lag",
@@ -72,29 +68,17 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
     /// Subscribes to the config stream and registers this silo's observer with the config grain, which pushes each
     /// delta as it commits it. A delta that arrives both ways is applied once (the second is older than what is served).
     /// </summary>
-    public override async Task<IAsyncDisposable> SubscribeAsync(Func<ConfigDelta, Task> onDelta)
-    {
-        var stream = await StreamFeed.SubscribeAsync(_client, ControlPlaneNames.ProviderName, ControlPlaneNames.Id, onDelta);
-        try
-        {
-            _observer.OnDelta = onDelta;
-            _observerReference ??= _client.CreateObjectReference<IConfigObserver>(_observer);
-            _lastStatus = await Grain.WatchAsync(_observerReference, _renewal);
-            return new Subscription(this, stream, Interlocked.Increment(ref _subscriptions));
-        }
-        catch
-        {
-            await stream.DisposeAsync();
-            throw;
-        }
-    }
+    public override async Task<IAsyncDisposable> SubscribeAsync(Func<ConfigDelta, Task> onDelta) =>
+        await _pushed.SubscribeAsync(
+            await StreamFeed.SubscribeAsync(_client, ControlPlaneNames.ProviderName, ControlPlaneNames.Id, onDelta),
+            onDelta,
+            async observer => _lastStatus = await Grain.WatchAsync(observer, _renewal),
+            observer => Grain.UnwatchAsync(observer));
 
     /// <summary>The control plane's version; the same call renews this silo's observer registration, so a config grain that moved learns of every silo within one check.</summary>
     public override async Task<long> GetVersionAsync()
     {
-        var status = _observerReference is { } observer && _observer.OnDelta is not null
-            ? await Grain.WatchAsync(observer, _renewal)
-            : await Grain.GetStatusAsync();
+        var status = _pushed.Registered is { } observer ? await Grain.WatchAsync(observer, _renewal) : await Grain.GetStatusAsync();
         _lastStatus = status;
         return status.Version;
     }
@@ -148,20 +132,4 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
 
     public override void Failed(ConfigDelta delta, Exception exception, IDisposable? handling) =>
         (handling as Activity)?.SetStatus(ActivityStatusCode.Error, exception.Message);
-
-    /// <summary>The stream subscription and the observer registration: ending it ends both, unless a newer subscription owns the registration.</summary>
-    private sealed class Subscription(ConfigFollower follower, IAsyncDisposable stream, long number) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            // The stream first: leaving no subscription behind on the stream is what matters at shutdown; the
-            // observer's registration lapses by itself if the call to end it does not get through.
-            await stream.DisposeAsync();
-            if (Interlocked.Read(ref follower._subscriptions) == number && follower._observerReference is { } observer)
-            {
-                follower._observer.OnDelta = null;
-                await follower.Grain.UnwatchAsync(observer);
-            }
-        }
-    }
 }

@@ -25,10 +25,19 @@ internal sealed class HealthFollower(IClusterClient client, ConfigInForce inForc
 
     private IHealthGrain Grain => client.GetGrain<IHealthGrain>(ControlPlaneNames.FleetKey);
 
-    public override Task<IAsyncDisposable> SubscribeAsync(Func<HealthDelta, Task> onDelta) =>
-        StreamFeed.SubscribeAsync(client, ControlPlaneNames.ProviderName, ControlPlaneNames.HealthId, onDelta);
+    private readonly ObserverSubscriptions<IHealthObserver, HealthDelta> _pushed = new(client, new HealthObserver());
 
-    public override Task<long> GetVersionAsync() => Grain.GetVersionAsync();
+    /// <summary>Subscribes to the health stream and registers this silo's observer with the health grain, which pushes each decision as it makes it.</summary>
+    public override async Task<IAsyncDisposable> SubscribeAsync(Func<HealthDelta, Task> onDelta) =>
+        await _pushed.SubscribeAsync(
+            await StreamFeed.SubscribeAsync(client, ControlPlaneNames.ProviderName, ControlPlaneNames.HealthId, onDelta),
+            onDelta,
+            observer => Grain.WatchAsync(observer, options.Value.HealthVersionCheckInterval),
+            observer => Grain.UnwatchAsync(observer));
+
+    /// <summary>The health grain's version; the same call renews this silo's observer registration.</summary>
+    public override Task<long> GetVersionAsync() =>
+        _pushed.Registered is { } observer ? Grain.WatchAsync(observer, options.Value.HealthVersionCheckInterval) : Grain.GetVersionAsync();
 
     public override Task<HealthSnapshot> GetSnapshotAsync() => Grain.GetSnapshotAsync();
 

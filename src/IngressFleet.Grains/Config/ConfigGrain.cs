@@ -5,6 +5,7 @@ using IngressFleet.Grains.Contracts.Certificates;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Ingresses;
 using IngressFleet.Grains.Contracts.SourceLeases;
+using IngressFleet.Grains.Observers;
 using Orleans.Storage;
 using Orleans.Streams;
 
@@ -29,9 +30,7 @@ internal sealed partial class ConfigGrain(
     private IAsyncStream<ConfigDelta>? _stream;
     private DateTimeOffset? _lastCommitAt;
 
-    // Silos' observers and when each registration lapses: held in memory only; silos register again with their
-    // next version check after this grain moved.
-    private readonly Dictionary<IConfigObserver, DateTimeOffset> _observers = [];
+    private readonly ObserverRegistry<IConfigObserver> _observers = new(time);
 
     // For the fleet page's timeline: held in memory only, a new activation starts it anew.
     private System.Collections.Immutable.ImmutableArray<VersionCommit> _recentCommits = [];
@@ -162,14 +161,18 @@ internal sealed partial class ConfigGrain(
                 TraceParent = System.Diagnostics.Activity.Current is { Recorded: true } activity ? activity.Id : null,
                 CommittedAt = time.GetUtcNow(),
             };
-        Push(delta);
+        foreach (var failure in _observers.Push(o => o.OnDeltaAsync(delta)))
+        {
+            Log.PushFailed(logger, failure.Message);
+        }
+
         try
         {
             await _stream!.OnNextAsync(delta);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The stream is the fast path only: proxies that miss this delta catch up from the snapshot.
+            // The push and the stream are fast paths only: proxies that miss this delta catch up from the snapshot.
             Log.PublishFailed(logger, next.Version, e);
         }
 
@@ -180,48 +183,19 @@ internal sealed partial class ConfigGrain(
 
     public Task<ControlPlaneStatus> WatchAsync(IConfigObserver observer, TimeSpan renewal)
     {
-        ArgumentNullException.ThrowIfNull(observer);
-        _observers[observer] = time.GetUtcNow() + TimeSpan.FromTicks(Math.Max(renewal.Ticks * 3, MinimumObserverLease.Ticks));
+        _observers.Watch(observer, renewal);
         return Task.FromResult(_status);
     }
 
     public Task UnwatchAsync(IConfigObserver observer)
     {
-        ArgumentNullException.ThrowIfNull(observer);
-        _observers.Remove(observer);
+        _observers.Unwatch(observer);
         return Task.CompletedTask;
     }
 
     public Task<ControlPlaneStatus> GetStatusAsync() => Task.FromResult(_status);
 
     private const int RecentCommitsKept = 20;
-
-    private static readonly TimeSpan MinimumObserverLease = TimeSpan.FromSeconds(10);
-
-    /// <summary>Pushes a delta to every registered silo (one-way calls, so nothing here waits on a silo).</summary>
-    private void Push(ConfigDelta delta)
-    {
-        var now = time.GetUtcNow();
-        foreach (var (observer, lapses) in _observers.ToList())
-        {
-            if (lapses < now)
-            {
-                _observers.Remove(observer);
-                continue;
-            }
-
-            try
-            {
-                _ = observer.OnDeltaAsync(delta);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // The stream and the version check still reach that silo.
-                _observers.Remove(observer);
-                Log.PushFailed(logger, e.Message);
-            }
-        }
-    }
 
     private ControlPlaneStatus Status(ConfigIndex state) =>
         new(state.Version, state.SourceSynced, state.SourceTerm, RuntimeIdentity) { LastCommitAt = _lastCommitAt, RecentCommits = _recentCommits };

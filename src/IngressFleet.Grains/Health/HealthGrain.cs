@@ -3,6 +3,7 @@ using IngressFleet.Core.Model;
 using IngressFleet.Grains.Contracts.Backends;
 using IngressFleet.Grains.Contracts.Config;
 using IngressFleet.Grains.Contracts.Health;
+using IngressFleet.Grains.Observers;
 using Orleans.Streams;
 
 namespace IngressFleet.Grains.Health;
@@ -16,6 +17,7 @@ namespace IngressFleet.Grains.Health;
 internal sealed partial class HealthGrain(TimeProvider time, ILogger<HealthGrain> logger) : Grain, IHealthGrain
 {
     private HealthSnapshot _current = HealthSnapshot.Empty;
+    private readonly ObserverRegistry<IHealthObserver> _observers = new(time);
     private IAsyncStream<HealthDelta>? _stream;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -38,9 +40,15 @@ internal sealed partial class HealthGrain(TimeProvider time, ILogger<HealthGrain
 
         var previous = _current.Version;
         _current = _current.Apply(backend, previous + 1);
+        var delta = new HealthDelta(previous, _current.Version, backend);
+        foreach (var failure in _observers.Push(o => o.OnDeltaAsync(delta)))
+        {
+            Log.PushFailed(logger, failure.Message);
+        }
+
         try
         {
-            await _stream!.OnNextAsync(new HealthDelta(previous, _current.Version, backend));
+            await _stream!.OnNextAsync(delta);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -67,8 +75,23 @@ internal sealed partial class HealthGrain(TimeProvider time, ILogger<HealthGrain
 
     public Task<long> GetVersionAsync() => Task.FromResult(_current.Version);
 
+    public Task<long> WatchAsync(IHealthObserver observer, TimeSpan renewal)
+    {
+        _observers.Watch(observer, renewal);
+        return Task.FromResult(_current.Version);
+    }
+
+    public Task UnwatchAsync(IHealthObserver observer)
+    {
+        _observers.Unwatch(observer);
+        return Task.CompletedTask;
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(EventIds.HealthGrainPushFailed, LogLevel.Debug, "A health delta could not be pushed to a silo's observer ({Reason}); the stream and the version check still reach it")]
+        public static partial void PushFailed(ILogger logger, string reason);
+
         [LoggerMessage(EventIds.HealthGrainRecollectFailed, LogLevel.Warning, "The health grain could not ask every backend for its health: {Error}: {Reason}")]
         public static partial void RecollectFailed(ILogger logger, string error, string reason);
 
