@@ -82,9 +82,19 @@ public static class ConfigTranslator
             var routes = result.Value ?? (!result.FailClosed ? lastGood.Ingresses.GetValueOrDefault(key) : null);
             if (routes is not null)
             {
-                routes = Finish(objects, routes, problems, defaultBackend);
-                ingresses.Set(key, routes);
-                served.Add(routes);
+                // Finishing makes a new instance only for Ingresses that read Secrets or take the global default
+                // backend; the instance in force stays while it is equal, so such Ingresses compare by reference too.
+                var finished = Finish(objects, routes, problems, defaultBackend);
+                if (ReferenceEquals(finished, routes))
+                {
+                    ingresses.Set(key, finished);
+                }
+                else
+                {
+                    ingresses.SetNew(key, finished);
+                }
+
+                served.Add(finished);
             }
         }
 
@@ -92,7 +102,7 @@ public static class ConfigTranslator
         if (defaultBackend is not null)
         {
             var global = IngressRoutes.GlobalDefault(defaultBackend);
-            ingresses.Set(global.Key, lastGood.Ingresses.TryGetValue(global.Key, out var held) && held.Equals(global) ? held : global);
+            ingresses.SetNew(global.Key, global);
             served.Add(global);
         }
 
@@ -116,7 +126,7 @@ public static class ConfigTranslator
         foreach (var (key, (backend, ingress)) in oldest)
         {
             var endpoints = Resolve(resolver, backend) with { Health = ingress.Options.Health };
-            backends.Set(key, lastGood.Backends.TryGetValue(key, out var held) && held.Equals(endpoints) ? held : endpoints);
+            backends.SetNew(key, endpoints);
         }
 
         foreach (var (service, refused) in resolver.Refusals)
@@ -317,7 +327,7 @@ public static class ConfigTranslator
 
             if (translated.Value is { } certificate)
             {
-                result.Set(key, lastGood.Certificates.TryGetValue(key, out var held) && held.Equals(certificate) ? held : certificate);
+                result.SetNew(key, certificate);
                 continue;
             }
 

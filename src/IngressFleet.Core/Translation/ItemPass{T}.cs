@@ -37,6 +37,13 @@ internal sealed class ItemPass<T>
         }
     }
 
+    /// <summary>
+    /// Puts <paramref name="value"/>, made anew by this pass, in force under <paramref name="key"/>: the previous
+    /// pass's item stays when it is equal, so what did not change keeps one instance from pass to pass.
+    /// </summary>
+    public void SetNew(string key, T value) =>
+        Set(key, _previous.TryGetValue(key, out var held) && held.Equals(value) ? held : value);
+
     /// <summary>The item this pass put in force under <paramref name="key"/> (set or kept), if any.</summary>
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value)
     {

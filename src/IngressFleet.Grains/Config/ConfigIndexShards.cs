@@ -58,6 +58,7 @@ internal sealed class ConfigIndexShards(IGrainStorage storage, GrainId grain)
     /// </summary>
     public async Task WriteAsync(RoutingConfig config, ConfigChange change)
     {
+        // A rewrite is the whole config set onto empty shards; every shard is written, even one left empty.
         var next = new Dictionary<int, ConfigIndexShard>();
         if (_rewriteAll)
         {
@@ -66,73 +67,54 @@ internal sealed class ConfigIndexShards(IGrainStorage storage, GrainId grain)
                 next[i] = new ConfigIndexShard();
             }
 
-            foreach (var key in config.Ingresses.Keys)
-            {
-                next[ShardOf(key)].Ingresses.Add(key);
-            }
-
-            foreach (var key in config.Backends.Keys)
-            {
-                next[ShardOf(key)].Backends.Add(key);
-            }
-
-            foreach (var key in config.Certificates.Keys)
-            {
-                next[ShardOf(key)].Certificates.Add(key);
-            }
-
-            foreach (var (key, problem) in config.Problems)
-            {
-                next[ShardOf(key)].Problems[key] = problem;
-            }
+            change = new ConfigChange(
+                [.. config.Ingresses.Values], [], [.. config.Backends.Values], [], [.. config.Problems.Values], [], [.. config.Certificates.Values], []);
         }
-        else
+
+        ConfigIndexShard Shard(string key)
         {
-            ConfigIndexShard Shard(string key)
-            {
-                var i = ShardOf(key);
-                return next.TryGetValue(i, out var shard) ? shard : next[i] = Held(_shards[i]).Copy();
-            }
+            var i = ShardOf(key);
+            return next.TryGetValue(i, out var shard) ? shard : next[i] = Held(_shards[i]).Copy();
+        }
 
-            foreach (var item in change.Ingresses)
-            {
-                Shard(item.Key).Ingresses.Add(item.Key);
-            }
+        foreach (var item in change.Ingresses)
+        {
+            Shard(item.Key).Ingresses.Add(item.Key);
+        }
 
-            foreach (var key in change.RemovedIngresses)
-            {
-                Shard(key).Ingresses.Remove(key);
-            }
+        foreach (var key in change.RemovedIngresses)
+        {
+            Shard(key).Ingresses.Remove(key);
+        }
 
-            foreach (var item in change.Backends)
-            {
-                Shard(item.Key).Backends.Add(item.Key);
-            }
+        foreach (var item in change.Backends)
+        {
+            Shard(item.Key).Backends.Add(item.Key);
+        }
 
-            foreach (var key in change.RemovedBackends)
-            {
-                Shard(key).Backends.Remove(key);
-            }
+        foreach (var key in change.RemovedBackends)
+        {
+            Shard(key).Backends.Remove(key);
+        }
 
-            foreach (var item in change.Certificates)
-            {
-                Shard(item.Key).Certificates.Add(item.Key);
-            }
+        foreach (var item in change.Certificates)
+        {
+            Shard(item.Key).Certificates.Add(item.Key);
+        }
 
-            foreach (var key in change.RemovedCertificates)
-            {
-                Shard(key).Certificates.Remove(key);
-            }
+        foreach (var key in change.RemovedCertificates)
+        {
+            Shard(key).Certificates.Remove(key);
+        }
 
-            foreach (var problem in change.Problems)
-            {
-                Shard(problem.Key).Problems[problem.Key] = problem;
-            }
+        foreach (var problem in change.Problems)
+        {
+            Shard(problem.Key).Problems[problem.Key] = problem;
+        }
 
-            foreach (var key in change.RemovedProblems)
-            {
-                Shard(key).Problems.Remove(key);
-            }
+        foreach (var key in change.RemovedProblems)
+        {
+            Shard(key).Problems.Remove(key);
         }
 
         foreach (var shard in next.Values)
