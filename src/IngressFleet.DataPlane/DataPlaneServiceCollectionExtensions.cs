@@ -34,6 +34,8 @@ public static class DataPlaneServiceCollectionExtensions
         services.AddSingleton<RequestTelemetry>();
         services.AddSingleton<BackendConnector>();
         services.AddSingleton<BackendClients>();
+        services.AddSingleton<FastPath.Http1ConnectionPool>();
+        services.AddSingleton<FastPath.Http1Forwarder>();
         services.AddSingleton<ClientIdentity.ClientAddressResolver>();
         services.AddSingleton<Authentication.BasicAuthGate>();
         services.AddSingleton<Authentication.ExternalAuthenticator>();

@@ -63,6 +63,7 @@ public static class EventIds
     public const int AccessLogWriteFailed = 4002;
     public const int ProxyHandlerClientAborted = 4003;
     public const int ProxyHandlerRetrying = 4004;
+    public const int Http1ForwarderRetrying = 4005;
     public const int DemoBackendsStarted = 5001;
     public const int GracefulShutdownDraining = 5002;
     public const int GracefulShutdownDrained = 5003;

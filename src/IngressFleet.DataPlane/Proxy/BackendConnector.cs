@@ -26,19 +26,25 @@ public sealed class BackendConnector(BackendAddressPolicy policy)
     /// else <paramref name="defaultTimeout"/>. A timeout surfaces as a <see cref="TimeoutException"/>, which the
     /// forwarder reports as a failed request (502/504), not as the client's cancellation.
     /// </summary>
-    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, TimeSpan defaultTimeout, CancellationToken cancellationToken)
+    public ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, TimeSpan defaultTimeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeout, out var own) ? own : defaultTimeout;
+        return ConnectAsync(context.DnsEndPoint, timeout, cancellationToken);
+    }
+
+    /// <summary>A connection to <paramref name="endpoint"/> within <paramref name="timeout"/>, which surfaces as a <see cref="TimeoutException"/>.</summary>
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            return await ConnectAsync(context.DnsEndPoint, deadline.Token).ConfigureAwait(false);
+            return await ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"connecting to {context.DnsEndPoint.Host}:{context.DnsEndPoint.Port} took longer than {timeout.TotalSeconds:0.###} s");
+            throw new TimeoutException($"connecting to {endpoint.Host}:{endpoint.Port} took longer than {timeout.TotalSeconds:0.###} s");
         }
     }
 

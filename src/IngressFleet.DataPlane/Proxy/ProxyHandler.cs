@@ -18,14 +18,14 @@ using Yarp.ReverseProxy.Forwarder;
 namespace IngressFleet.DataPlane.Proxy;
 
 /// <summary>
-/// The request path: match the route in the current table, pick a destination, forward with YARP's
-/// <see cref="IHttpForwarder"/>. Touches no grain and takes no lock; 404 when no rule matches, 503 when
+/// The request path: match the route in the current table, pick a destination, forward (on the
+/// <see cref="FastPath.Http1Forwarder"/>, which leaves what it does not take to YARP's <see cref="IHttpForwarder"/>). Touches no grain and takes no lock; 404 when no rule matches, 503 when
 /// the backend has no ready endpoint.
 /// </summary>
 internal sealed partial class ProxyHandler
 {
     private readonly ConfigInForce _inForce;
-    private readonly IHttpForwarder _forwarder;
+    private readonly FastPath.Http1Forwarder _forwarder;
     private readonly BackendClients _backends;
     private readonly ILogger<ProxyHandler> _logger;
     private readonly IDrainSignal _drain;
@@ -49,7 +49,7 @@ internal sealed partial class ProxyHandler
 
     public ProxyHandler(
         ConfigInForce inForce,
-        IHttpForwarder forwarder,
+        FastPath.Http1Forwarder forwarder,
         IDrainSignal drain,
         RequestTelemetry telemetry,
         IPassiveHealthSink health,

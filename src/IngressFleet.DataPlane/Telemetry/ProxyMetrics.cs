@@ -24,7 +24,7 @@ internal sealed class ProxyMetrics
     private readonly Counter<long> _upstreamErrors;
     private readonly Counter<long> _retries;
 
-    public ProxyMetrics(IMeterFactory meters, ConfigInForce inForce, AccessLog accessLog, AdmissionControl limits, TimeProvider time)
+    public ProxyMetrics(IMeterFactory meters, ConfigInForce inForce, AccessLog accessLog, AdmissionControl limits, FastPath.Http1Forwarder forwarder, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _meter = meters.Create(FleetTelemetry.Name);
@@ -87,6 +87,8 @@ internal sealed class ProxyMetrics
             () => limits.ClientLimits.Select(l => new Measurement<int>(l.Clients, new KeyValuePair<string, object?>("ingressfleet.limit", l.Key))),
             "{client}",
             "Clients this silo counts under each Ingress's per-client limits.");
+        _meter.CreateObservableCounter("ingressfleet.proxy.fast_path.requests", () => forwarder.Forwarded, "{request}", "Requests forwarded on the HTTP/1.1 fast path (the rest through YARP's forwarder).");
+        _meter.CreateObservableGauge("ingressfleet.proxy.fast_path.connections", () => forwarder.Connections, "{connection}", "Connections to backends the HTTP/1.1 fast path holds open, idle and busy.");
         _meter.CreateObservableCounter("ingressfleet.access_log.dropped", () => accessLog.Dropped, "{entry}", "Access log entries dropped because the writer fell behind.");
     }
 
