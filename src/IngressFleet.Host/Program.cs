@@ -3,6 +3,7 @@ using IngressFleet.Host.Hosting;
 using IngressFleet.Host.Migration;
 using Microsoft.Extensions.Options;
 
+SocketCompletions.PreferInline();
 try
 {
     if (args is ["demo-backends", ..])

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.IO.Pipelines;
-using System.Net.Sockets;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace IngressFleet.DataPlane.FastPath;
@@ -19,7 +18,6 @@ internal sealed class Http1Connection : IDisposable
     private const int MaxChunkLineLength = 4 * 1024;
 
     private readonly Stream _stream;
-    private readonly Socket? _socket;
     private readonly TimeProvider _time;
     private byte[] _buffer = GC.AllocateUninitializedArray<byte>(BufferLength);
     private int _start;
@@ -30,12 +28,17 @@ internal sealed class Http1Connection : IDisposable
     private int _closed;
     private volatile bool _busy;
 
+    private ValueTask<int> _readAhead;
+    private bool _readingAhead;
+
     public Http1Connection(Stream stream, TimeProvider time)
     {
         _stream = stream;
-        _socket = (stream as NetworkStream)?.Socket;
         _time = time;
     }
+
+    /// <summary>The endpoint whose pool counts it (set when it joins one).</summary>
+    public Http1Endpoint? Endpoint { get; set; }
 
     /// <summary>Whether it carried a response before the current request (a backend may have closed it meanwhile).</summary>
     public bool Reused { get; private set; }
@@ -49,7 +52,7 @@ internal sealed class Http1Connection : IDisposable
     /// <summary>When it was last given back idle.</summary>
     public long IdleSince { get; private set; }
 
-    public bool Busy => _busy;
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary>Takes it for a request that may go <paramref name="activityTimeout"/> without data moving.</summary>
     public void Begin(TimeSpan activityTimeout)
@@ -77,8 +80,40 @@ internal sealed class Http1Connection : IDisposable
         return true;
     }
 
-    /// <summary>For an idle connection: whether the backend closed it (or sent something unasked), which a readable socket tells.</summary>
-    public bool LooksClosed() => _socket is null || Volatile.Read(ref _closed) != 0 || _socket.Poll(0, SelectMode.SelectRead);
+    /// <summary>
+    /// For a kept-alive connection about to carry a request: starts reading its response before the request goes out.
+    /// A read that completes at once means the backend closed the connection or sent bytes nobody asked for (a body
+    /// after a HEAD's head, more than its Content-Length): false, and the connection must not be used. Otherwise the
+    /// pending read is the response's first, so the check costs no call of its own.
+    /// </summary>
+    public bool TryReadAhead()
+    {
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            return false;
+        }
+
+        ValueTask<int> read;
+        try
+        {
+            read = _stream.ReadAsync(_buffer.AsMemory());
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            return false;
+        }
+
+        if (read.IsCompleted)
+        {
+            // Observed, so its pooled operation is given back; whatever it says, the connection is done.
+            _ = read.AsTask().Exception;
+            return false;
+        }
+
+        _readAhead = read;
+        _readingAhead = true;
+        return true;
+    }
 
     /// <summary>For the sweep: closes a busy connection whose request has gone quiet past its timeout.</summary>
     public bool TimeOutIfQuiet(long now)
@@ -104,10 +139,17 @@ internal sealed class Http1Connection : IDisposable
 
     public void Dispose() => Abort();
 
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> request)
+    /// <summary>Sends the request; false, with nothing sent, when the response's read started early already has bytes (they are no answer to it).</summary>
+    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> request)
     {
+        if (_readingAhead && _readAhead.IsCompleted)
+        {
+            return false;
+        }
+
         await _stream.WriteAsync(request);
         Touch();
+        return true;
     }
 
     /// <summary>The final response's head (interim 1xx responses skipped), its bytes left in the buffer for <see cref="Apply"/>.</summary>
@@ -115,9 +157,11 @@ internal sealed class Http1Connection : IDisposable
     /// <exception cref="IOException">The connection closed or failed first.</exception>
     public async ValueTask<Http1ResponseHead> ReadHeadAsync(bool requestWasHead)
     {
+        // Parsed again only when a blank line may have arrived, so a head trickling in byte by byte costs linear time.
+        var complete = _end > _start;
         while (true)
         {
-            if (_end > _start && Http1ResponseHead.TryRead(_buffer.AsSpan(_start, _end - _start), requestWasHead, out var head))
+            if (complete && Http1ResponseHead.TryRead(_buffer.AsSpan(_start, _end - _start), requestWasHead, out var head))
             {
                 if (head.Status == 101)
                 {
@@ -131,6 +175,7 @@ internal sealed class Http1Connection : IDisposable
 
                 // 100 Continue, 102, 103 Early Hints: not passed on (as YARP's forwarder does not).
                 _start += head.Length;
+                complete = _end > _start;
                 continue;
             }
 
@@ -139,10 +184,13 @@ internal sealed class Http1Connection : IDisposable
                 throw new InvalidDataException("the backend's response head is over 64 KiB");
             }
 
+            var before = _end;
             if (await FillAsync(client: null) == 0)
             {
                 throw new IOException("the backend closed the connection before it answered");
             }
+
+            complete = _buffer.AsSpan(before, _end - before).Contains((byte)'\n');
         }
     }
 
@@ -177,33 +225,16 @@ internal sealed class Http1Connection : IDisposable
         }
     }
 
-    /// <summary><paramref name="length"/> bytes (<see cref="long.MaxValue"/>: until the backend closes).</summary>
+    /// <summary><paramref name="length"/> bytes (<see cref="long.MaxValue"/>: until the backend closes), through the buffer.</summary>
     private async ValueTask CopyAsync(long length, PipeWriter client)
     {
         var untilClose = length == long.MaxValue;
-        var buffered = (int)Math.Min(_end - _start, length);
-        if (buffered > 0)
-        {
-            client.Write(_buffer.AsSpan(_start, buffered));
-            _unflushed = true;
-            _start += buffered;
-            length -= buffered;
-        }
-
         while (length > 0)
         {
-            await FlushAsync(client);
-            var memory = client.GetMemory();
-            if (memory.Length > length)
+            if (_start == _end && await FillAsync(client) == 0)
             {
-                memory = memory[..(int)length];
-            }
-
-            var read = await _stream.ReadAsync(memory);
-            Touch();
-            if (read == 0)
-            {
-                if (untilClose)
+                // A close ends such a body, unless it was this proxy's own doing (a timeout, the client gone).
+                if (untilClose && Volatile.Read(ref _closed) == 0)
                 {
                     return;
                 }
@@ -211,10 +242,11 @@ internal sealed class Http1Connection : IDisposable
                 throw new IOException("the backend closed the connection before the end of its response body");
             }
 
-            Received = true;
-            client.Advance(read);
+            var take = (int)Math.Min(_end - _start, length);
+            client.Write(_buffer.AsSpan(_start, take));
             _unflushed = true;
-            length -= read;
+            _start += take;
+            length -= take;
         }
     }
 
@@ -308,7 +340,19 @@ internal sealed class Http1Connection : IDisposable
             }
         }
 
-        var read = await _stream.ReadAsync(_buffer.AsMemory(_end));
+        int read;
+        if (_readingAhead)
+        {
+            // Started into the empty buffer when the connection was taken; nothing has moved it since.
+            _readingAhead = false;
+            read = await _readAhead;
+            _readAhead = default;
+        }
+        else
+        {
+            read = await _stream.ReadAsync(_buffer.AsMemory(_end));
+        }
+
         Touch();
         if (read > 0)
         {

@@ -8,9 +8,6 @@ namespace IngressFleet.DataPlane.FastPath;
 /// </summary>
 internal sealed class Http1Endpoint(string prefix, DnsEndPoint address)
 {
-    /// <summary>An idle connection this much older is checked for a close by its backend before it is used.</summary>
-    private static readonly TimeSpan CheckAfterIdle = TimeSpan.FromSeconds(1);
-
     private readonly Lock _lock = new();
     private readonly List<Http1Connection> _idle = [];
     private readonly List<Http1Connection> _all = [];
@@ -20,8 +17,8 @@ internal sealed class Http1Endpoint(string prefix, DnsEndPoint address)
 
     public DnsEndPoint Address { get; } = address;
 
-    /// <summary>An idle connection that still looks open, or null.</summary>
-    public Http1Connection? TakeIdle(TimeProvider time)
+    /// <summary>An idle connection that is still open and has nothing unasked to read (its response's read started), or null.</summary>
+    public Http1Connection? TakeIdle()
     {
         while (true)
         {
@@ -37,7 +34,7 @@ internal sealed class Http1Endpoint(string prefix, DnsEndPoint address)
                 _idle.RemoveAt(_idle.Count - 1);
             }
 
-            if (time.GetElapsedTime(connection.IdleSince) < CheckAfterIdle || !connection.LooksClosed())
+            if (connection.TryReadAhead())
             {
                 return connection;
             }
@@ -57,16 +54,24 @@ internal sealed class Http1Endpoint(string prefix, DnsEndPoint address)
             }
 
             _all.Add(connection);
+            connection.Endpoint = this;
             return true;
         }
     }
 
+    /// <summary>Takes back a connection after a complete response; one closed meanwhile, or of an endpoint retired since, is let go.</summary>
     public void Return(Http1Connection connection)
     {
         lock (_lock)
         {
-            _idle.Add(connection);
+            if (!_retired && !connection.IsClosed)
+            {
+                _idle.Add(connection);
+                return;
+            }
         }
+
+        Remove(connection);
     }
 
     /// <summary>Closes a connection that cannot carry another request and forgets it.</summary>
@@ -87,6 +92,8 @@ internal sealed class Http1Endpoint(string prefix, DnsEndPoint address)
     public bool Sweep(TimeProvider time, TimeSpan idleTimeout)
     {
         var now = time.GetTimestamp();
+        List<Http1Connection>? expired = null;
+        bool retired;
         lock (_lock)
         {
             for (var i = _idle.Count - 1; i >= 0; i--)
@@ -96,7 +103,7 @@ internal sealed class Http1Endpoint(string prefix, DnsEndPoint address)
                 {
                     _idle.RemoveAt(i);
                     _all.Remove(connection);
-                    connection.Dispose();
+                    (expired ??= []).Add(connection);
                 }
             }
 
@@ -105,9 +112,12 @@ internal sealed class Http1Endpoint(string prefix, DnsEndPoint address)
                 connection.TimeOutIfQuiet(now);
             }
 
-            _retired = _all.Count == 0;
-            return _retired;
+            retired = _retired = _all.Count == 0;
         }
+
+        // Closed outside the lock: a socket's close may take a while, and requests wait on the lock.
+        expired?.ForEach(connection => connection.Dispose());
+        return retired;
     }
 
     public int Count

@@ -56,8 +56,15 @@ internal sealed partial class Http1Forwarder : IHttpForwarder
             return _yarp.SendAsync(context, destinationPrefix, httpClient, requestConfig, transformer, cancellationToken);
         }
 
+        var activityTimeout = requestConfig.ActivityTimeout ?? _activityTimeout;
+        if (activityTimeout < Http1ConnectionPool.MinActivityTimeout)
+        {
+            request.Dispose();
+            return _yarp.SendAsync(context, destinationPrefix, httpClient, requestConfig, transformer, cancellationToken);
+        }
+
         Interlocked.Increment(ref _forwarded);
-        return ForwardAsync(context, endpoint, request, requestConfig.ActivityTimeout ?? _activityTimeout);
+        return ForwardAsync(context, endpoint, request, activityTimeout);
     }
 
     private async ValueTask<ForwarderError> ForwardAsync(HttpContext context, Http1Endpoint endpoint, Http1Request request, TimeSpan activityTimeout)
@@ -82,7 +89,7 @@ internal sealed partial class Http1Forwarder : IHttpForwarder
             if (request.BodyLength > 0 && await ReadBodyAsync(context, request) is var bodyError and not ForwarderError.None)
             {
                 // Read once a connection is had, so a connect that fails leaves the body unread for the next destination.
-                endpoint.Return(connection);
+                (connection.Endpoint ?? endpoint).Remove(connection);
                 return bodyError;
             }
 
@@ -95,13 +102,20 @@ internal sealed partial class Http1Forwarder : IHttpForwarder
                     Http1ResponseHead head;
                     try
                     {
-                        await connection.SendAsync(request.Bytes);
+                        if (!await connection.SendAsync(request.Bytes))
+                        {
+                            // Bytes came in on the idle connection after it was taken: unasked, so it is dropped, nothing sent on it.
+                            fresh = true;
+                            continue;
+                        }
+
                         head = await connection.ReadHeadAsync(request.IsHead);
                     }
-                    catch (Exception e) when (!context.RequestAborted.IsCancellationRequested && !connection.TimedOut && connection.Reused && !connection.Received && !fresh)
+                    catch (Exception e) when (!context.RequestAborted.IsCancellationRequested && !connection.TimedOut && connection.Reused && !connection.Received && !fresh && !request.HasBody)
                     {
                         // The backend closed the kept-alive connection as the request went out, before answering a byte: sent
-                        // again, once, on a new connection (as SocketsHttpHandler does).
+                        // again, once, on a new connection (as SocketsHttpHandler does). Not a request with a body, which the
+                        // backend may have acted on before it went away.
                         Log.RetryingOnNewConnection(_logger, endpoint.Prefix, e.Message);
                         fresh = true;
                         continue;
@@ -113,7 +127,17 @@ internal sealed partial class Http1Forwarder : IHttpForwarder
                             : Fail(context, ForwarderError.Request, StatusCodes.Status502BadGateway, e);
                     }
 
-                    connection.Apply(head, context);
+                    try
+                    {
+                        connection.Apply(head, context);
+                    }
+                    catch (Exception e)
+                    {
+                        // A header Kestrel will not send (a control character, say): as YARP, a bad gateway, not a 500.
+                        context.Response.Clear();
+                        return Fail(context, ForwarderError.ResponseHeaders, StatusCodes.Status502BadGateway, e);
+                    }
+
                     try
                     {
                         await connection.CopyBodyAsync(head, context.Response.BodyWriter);
@@ -141,13 +165,15 @@ internal sealed partial class Http1Forwarder : IHttpForwarder
             }
             finally
             {
+                // Given back to the endpoint that counts it, which may not be the one looked up (see Http1ConnectionPool.ConnectAsync).
+                var owner = connection.Endpoint ?? endpoint;
                 if (kept)
                 {
-                    endpoint.Return(connection);
+                    owner.Return(connection);
                 }
                 else
                 {
-                    endpoint.Remove(connection);
+                    owner.Remove(connection);
                 }
             }
         }

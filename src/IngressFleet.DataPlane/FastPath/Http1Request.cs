@@ -27,6 +27,8 @@ internal sealed class Http1Request : IDisposable
     private static readonly SearchValues<char> QueryChars =
         SearchValues.Create("!$%&'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~");
 
+    private static readonly SearchValues<char> Printable = SearchValues.Create("\t" + string.Concat(Enumerable.Range(0x20, 0x7f - 0x20).Select(c => (char)c)));
+
     private static readonly SearchValues<char> Unreserved =
         SearchValues.Create("-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~");
 
@@ -42,7 +44,10 @@ internal sealed class Http1Request : IDisposable
     /// <summary>The length of the body still to read from the client.</summary>
     public int BodyLength { get; private set; }
 
-    public bool IsHead { get; private set; }
+    /// <summary>Whether the request has a body (which, once sent, the backend may have acted on).</summary>
+    public bool HasBody { get; private init; }
+
+    public bool IsHead { get; private init; }
 
     /// <summary>
     /// The request's head, or null when the request is one for YARP's forwarder: a body of unknown length or over
@@ -54,6 +59,12 @@ internal sealed class Http1Request : IDisposable
     public static Http1Request? TryCreate(HttpContext context, Activity? trace, TracePropagation propagation)
     {
         var request = context.Request;
+        if (!HttpProtocol.IsHttp11(request.Protocol) && !HttpProtocol.IsHttp10(request.Protocol))
+        {
+            // HTTP/2 and HTTP/3 clients may ask for trailers (TE: trailers), which YARP's forwarder carries.
+            return null;
+        }
+
         var headers = request.Headers;
         int bodyLength;
         if (request.ContentLength is { } declared)
@@ -89,7 +100,7 @@ internal sealed class Http1Request : IDisposable
             return null;
         }
 
-        var message = new Http1Request(ArrayPool<byte>.Shared.Rent(4096 + bodyLength)) { BodyLength = bodyLength, IsHead = HttpMethods.IsHead(request.Method) };
+        var message = new Http1Request(ArrayPool<byte>.Shared.Rent(4096 + bodyLength)) { BodyLength = bodyLength, HasBody = bodyLength > 0, IsHead = HttpMethods.IsHead(request.Method) };
         if (message.WriteHead(context, request, path, query, trace, propagation))
         {
             return message;
@@ -134,10 +145,18 @@ internal sealed class Http1Request : IDisposable
 
     private bool WriteHead(HttpContext context, HttpRequest request, string path, string? query, Activity? trace, TracePropagation propagation)
     {
-        if (!Write(request.Method) || !Write(" ") || !Write(path) || !Write(query) || !Write(" HTTP/1.1\r\nHost: ") || !Write(request.Host.Value) || !Write("\r\n"))
+        if (!IsPrintable(request.Method) || !IsPrintable(path) || !IsPrintable(query) || !IsPrintable(request.Host.Value))
         {
             return false;
         }
+
+        Write(request.Method);
+        Write(" ");
+        Write(path);
+        Write(query);
+        Write(" HTTP/1.1\r\nHost: ");
+        Write(request.Host.Value);
+        Write("\r\n");
 
         var hasLength = false;
         foreach (var (name, values) in request.Headers)
@@ -187,7 +206,7 @@ internal sealed class Http1Request : IDisposable
             return true;
         }
 
-        if (!Write(name) || !Write(": "))
+        if (!WriteValue(name) || !Write(": "))
         {
             return false;
         }
@@ -195,7 +214,7 @@ internal sealed class Http1Request : IDisposable
         var separator = name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) ? "; " : ", ";
         for (var i = 0; i < values.Count; i++)
         {
-            if ((i > 0 && !Write(separator)) || !Write(values[i]))
+            if ((i > 0 && !Write(separator)) || !WriteValue(values[i]))
             {
                 return false;
             }
@@ -204,7 +223,16 @@ internal sealed class Http1Request : IDisposable
         return Write("\r\n");
     }
 
-    /// <summary>Appends ASCII text; false for anything else (which YARP's forwarder would encode its own way).</summary>
+    /// <summary>
+    /// Appends printable ASCII text (tabs too); false for anything else: YARP's forwarder encodes other characters its own
+    /// way and drops a value with a line break, which written here would end the header early (a value set by the proxy
+    /// itself, from a client certificate's subject, say, is not checked by Kestrel as the client's headers are).
+    /// </summary>
+    private bool WriteValue(string? text) => IsPrintable(text) && Write(text);
+
+    private static bool IsPrintable(string? text) => string.IsNullOrEmpty(text) || !text.AsSpan().ContainsAnyExcept(Printable);
+
+    /// <summary>Appends ASCII text.</summary>
     private bool Write(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -252,7 +280,7 @@ internal sealed class Http1Request : IDisposable
         for (var i = span.IndexOf('%'); i >= 0; i = span.IndexOf('%'))
         {
             if (i + 2 >= span.Length || !char.IsAsciiHexDigit(span[i + 1]) || !char.IsAsciiHexDigit(span[i + 2])
-                || Unreserved.Contains((char)Convert.FromHexString(span.Slice(i + 1, 2))[0]))
+                || Unreserved.Contains((char)((HexValue(span[i + 1]) << 4) | HexValue(span[i + 2]))))
             {
                 // Uri (YARP's path) decodes an escaped unreserved character ("%41" to "A"): left to it, so both paths send the same.
                 return false;
@@ -263,6 +291,8 @@ internal sealed class Http1Request : IDisposable
 
         return true;
     }
+
+    private static int HexValue(char digit) => digit <= '9' ? digit - '0' : (digit | 0x20) - 'a' + 10;
 
     /// <summary>SocketsHttpHandler's rule for a request without content: every method but these sends <c>Content-Length: 0</c>.</summary>
     private static bool MustHaveLength(string method) =>

@@ -11,6 +11,11 @@ namespace IngressFleet.DataPlane.FastPath;
 /// SocketsHttpHandler checks them: a malformed or ambiguous head (conflicting lengths, a bad name, a bare CR) is no
 /// response at all, and the request fails as a bad gateway rather than passing on something a client could read two ways.
 /// </summary>
+/// <param name="Status">The status code.</param>
+/// <param name="Length">The head's length in bytes, blank line included.</param>
+/// <param name="Framing">How the body ends.</param>
+/// <param name="ContentLength">The Content-Length the backend declared, -1 for none.</param>
+/// <param name="KeepAlive">Whether the connection can carry another request after this response.</param>
 internal readonly record struct Http1ResponseHead(int Status, int Length, Http1Framing Framing, long ContentLength, bool KeepAlive)
 {
     private static readonly SearchValues<byte> TokenBytes =
@@ -69,7 +74,7 @@ internal readonly record struct Http1ResponseHead(int Status, int Length, Http1F
             : transferEncoding ? (chunked ? Http1Framing.Chunked : Http1Framing.UntilClose)
             : length >= 0 ? Http1Framing.Length
             : Http1Framing.UntilClose;
-        head = new Http1ResponseHead(status, end, framing, framing == Http1Framing.Length ? length : 0, keepAlive && framing != Http1Framing.UntilClose);
+        head = new Http1ResponseHead(status, end, framing, length, keepAlive && framing != Http1Framing.UntilClose);
         return true;
     }
 
@@ -107,10 +112,19 @@ internal readonly record struct Http1ResponseHead(int Status, int Length, Http1F
             var nameChars = nameBytes.Length <= chars.Length ? chars[..nameBytes.Length] : new char[nameBytes.Length];
             Encoding.Latin1.GetChars(nameBytes, nameChars);
             var name = Http1Headers.Name(nameChars);
-            if (Http1Headers.NotCopiedToClient.Contains(name)
-                || (keepsOwnHsts && name.Equals("Strict-Transport-Security", StringComparison.OrdinalIgnoreCase))
-                || (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && (Framing is Http1Framing.Chunked or Http1Framing.UntilClose || (IsBodyless(Status) && valueBytes.SequenceEqual("0"u8)))))
+            if (Http1Headers.NotCopiedToClient.Contains(name) || (keepsOwnHsts && name.Equals("Strict-Transport-Security", StringComparison.OrdinalIgnoreCase)))
             {
+                continue;
+            }
+
+            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                // None beside Transfer-Encoding, and none for a 0 on a bodyless status.
+                if (Framing is not (Http1Framing.Chunked or Http1Framing.UntilClose) && !(IsBodyless(Status) && ContentLength == 0))
+                {
+                    response.ContentLength = ContentLength;
+                }
+
                 continue;
             }
 
@@ -177,23 +191,15 @@ internal readonly record struct Http1ResponseHead(int Status, int Length, Http1F
         return line[..colon];
     }
 
-    /// <summary>The length a Content-Length value gives, which must agree with any given before.</summary>
+    /// <summary>The length a Content-Length value gives: one, once, digits only (as strict as SocketsHttpHandler, which refuses a repeated one too).</summary>
     private static long ParseLength(ReadOnlySpan<byte> value, long before)
     {
-        // "5, 5" (a list of one value repeated) is accepted as one length, as RFC 9110 section 8.6 allows.
-        foreach (var range in value.Split((byte)','))
+        if (before >= 0 || value.IsEmpty || value.ContainsAnyExceptInRange((byte)'0', (byte)'9') || !Utf8Parser.TryParse(value, out long length, out var consumed) || consumed != value.Length)
         {
-            var item = value[range].Trim(" \t"u8);
-            if (item.IsEmpty || item.ContainsAnyExceptInRange((byte)'0', (byte)'9') || !Utf8Parser.TryParse(item, out long length, out var consumed) || consumed != item.Length
-                || (before >= 0 && length != before))
-            {
-                throw new InvalidDataException("the backend's Content-Length is invalid or conflicting");
-            }
-
-            before = length;
+            throw new InvalidDataException("the backend's Content-Length is invalid or repeated");
         }
 
-        return before;
+        return length;
     }
 
     private static bool LastCoding(ReadOnlySpan<byte> value, ReadOnlySpan<byte> coding)
