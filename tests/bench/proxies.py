@@ -8,6 +8,7 @@ concurrencies, rounds interleaved so each target runs once per round):
   haproxy           mode http, http-reuse always, threads = cores given         (peers/haproxy.cfg)
   caddy             Go reverse proxy (Traefik's class), GOMAXPROCS = cores given (peers/Caddyfile)
   yarp              bare YARP app, one route, LoadFromMemory                     (BenchApps)
+  yarp-inline       the same with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, which IngressFleet's binary sets
   ingressfleet      IngressFleet standalone, one silo, one Ingress route, access log off (as nginx's here)
   ingressfleet-accesslog  the same with the default access log (JSON lines on stdout, into a file)
   ingressfleet-regex      the same, its Ingress with use-regex (every path of the host a regular expression)
@@ -18,9 +19,10 @@ concurrencies, rounds interleaved so each target runs once per round):
                           option set against the defaults)
 Every IngressFleet target is also compared with plain "ingressfleet" round by round: the A/B table gives the
 median of the per-round ratios and their range, so a difference can be told from the noise.
-then IngressFleet alone with 10, 1,000, 10,000 and 100,000 routes (wildcard and exact hosts, Exact and
-Prefix paths) under load spread over the whole table: throughput, p99, time from start to serving the
-table, and memory.
+then IngressFleet with 10, 1,000, 10,000 and 100,000 routes (wildcard and exact hosts, Exact and
+Prefix paths) under load spread over the whole table, one host per size, all started first, each warmed until
+the JIT's compiled-methods counter stops moving, then measured in interleaved rounds: throughput, p99, time
+from start to serving the table, and memory.
 
 CPU pinning (2 cores): wrk and the upstream backend share core 0; the proxy under test gets core 1 alone,
 and is configured for 1 core (nginx 1 worker, HAProxy 1 thread; .NET sees 1 processor). The direct
@@ -32,7 +34,7 @@ baseline is a second backend instance on core 1, so every target is "what core 1
   e.g. --targets ingressfleet --baseline HEAD~1 --rounds 5 --no-scale    (a change against its parent)
        --targets ingressfleet,ingressfleet-accesslog --no-scale           (the access log's cost)
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, subprocess, sys, tempfile, time, urllib.request
 sys.path.insert(0, os.path.dirname(__file__))
 import manifests
 from benchlib import BENCH_APPS_BIN, HOST_BIN, REPO, Processes, build_release, ensure_packages, free_port, machine, rss_mib, wait_http
@@ -73,6 +75,7 @@ def start_ingressfleet(procs, workdir, folder, name, extra_args=("--access-log",
                               "--silo-port", str(ports[2]), "--gateway-port", str(ports[3]),
                               "--https-port", "0", "--shutdown-delay", "0", "--Logging:LogLevel:Default=Warning", *extra_args],
                        cpus=PROXY_CPU, env={**DOTNET_ENV, **(extra_env or {})})
+    proc.admin_port = ports[1]
     return proc, ports[0]
 
 
@@ -126,6 +129,11 @@ def start_targets(procs, workdir, upstream_port, wanted, baseline=None, variants
     if "yarp" in wanted:
         port = free_port()
         targets["yarp"] = (port, procs.start("yarp", [BENCH_APPS_BIN, "yarp", str(port), f"http://127.0.0.1:{upstream_port}"], cpus=PROXY_CPU, env=DOTNET_ENV))
+    if "yarp-inline" in wanted:
+        # Bare YARP with the socket setting IngressFleet's binary sets for itself, so the fast path's share of the gain is seen apart.
+        port = free_port()
+        targets["yarp-inline"] = (port, procs.start("yarp-inline", [BENCH_APPS_BIN, "yarp", str(port), f"http://127.0.0.1:{upstream_port}"], cpus=PROXY_CPU,
+                                                    env={**DOTNET_ENV, "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS": "1"}))
     folder = one_route(os.path.join(workdir, "one-route"), upstream_port)
     if baseline is not None:
         ref, binary = baseline
@@ -221,8 +229,35 @@ def ab(compared):
     return rows
 
 
+def jit_methods(admin_port):
+    """Methods the JIT has compiled so far, tier-up recompilations included (System.Runtime's
+    dotnet.jit.compiled_methods, from the admin port's /metrics)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/metrics", timeout=10) as response:
+        for line in response.read().decode().splitlines():
+            if line.startswith("dotnet_jit_compiled_methods_total"):
+                return int(float(line.rsplit(" ", 1)[1]))
+    raise RuntimeError("no dotnet_jit_compiled_methods_total in /metrics")
+
+
+def warm_up_until_jit_settles(name, proc, port, script, script_args):
+    """Loads a target in 5 s steps (both concurrencies, at most 180 s) until the JIT compiled fewer than 5 methods
+    over two steps in a row: tiered compilation has settled, so what is measured next is steady state however long
+    the table's size made it take. Returns the seconds it took and the methods compiled."""
+    counts = [jit_methods(proc.admin_port)]
+    for step in range(1, 37):
+        wrk(port, 32 if step % 2 else 256, 5, script, script_args)
+        counts.append(jit_methods(proc.admin_port))
+        if len(counts) >= 3 and counts[-1] - counts[-3] < 5:
+            break
+    print(f"warmed up {name}: JIT settled at {counts[-1]} methods after {step * 5} s", file=sys.stderr)
+    return {"warm_up_s": step * 5, "jit_methods": counts[-1]}
+
+
 def scale(args, workdir, procs, upstream_port):
-    results = []
+    """Every table size served at once (each by its own host on the proxy's core; an idle standalone host costs
+    next to nothing), warmed until the JIT settles, then measured in interleaved rounds like the peers, so the
+    ratios to the smallest table come from back-to-back runs."""
+    hosts = []
     for routes in args.scale:
         folder = os.path.join(workdir, f"routes-{routes}")
         manifests.write(folder, routes, endpoint_port=upstream_port)
@@ -236,18 +271,28 @@ def scale(args, workdir, procs, upstream_port):
         proc, port = start_ingressfleet(procs, workdir, folder, f"ingressfleet-{routes}")
         last_host, last_path = manifests.request_for(routes - 1)
         wait_http(port, last_host, last_path, ok=lambda s: s == 200, timeout=600, proc=proc)
-        load_seconds = time.perf_counter() - started
-        warm_up(f"{routes} routes", port, os.path.join(HERE, "spread.lua"), [requests_file])
-        samples = []
-        for _ in range(args.rounds):
-            samples.append(wrk(port, 32, args.seconds, os.path.join(HERE, "spread.lua"), [requests_file]))
-            print(f"{routes} routes: {samples[-1]['rps']:.0f} rps, p99 {samples[-1]['p99_us'] / 1000:.1f} ms", file=sys.stderr)
-        rss = rss_mib(proc.pid)
-        procs.stop(proc)
-        results.append({"routes": routes, "start_to_serving_s": round(load_seconds, 2), "rss_mib": round(rss, 1), **summarize(samples)})
+        hosts.append({"routes": routes, "proc": proc, "port": port, "requests": requests_file,
+                      "start_to_serving_s": round(time.perf_counter() - started, 2)})
+    spread = os.path.join(HERE, "spread.lua")
+    for h in hosts:
+        h.update(warm_up_until_jit_settles(f"{h['routes']} routes", h["proc"], h["port"], spread, [h["requests"]]))
+    samples = {h["routes"]: [] for h in hosts}
+    for round_ in range(1, args.rounds + 1):
+        for h in hosts:
+            samples[h["routes"]].append(wrk(h["port"], 32, args.seconds, spread, [h["requests"]]))
+            print(f"round {round_} {h['routes']} routes: {samples[h['routes']][-1]['rps']:.0f} rps, "
+                  f"p99 {samples[h['routes']][-1]['p99_us'] / 1000:.1f} ms", file=sys.stderr)
+    results = []
+    for h in hosts:
+        rss = rss_mib(h["proc"].pid)
+        procs.stop(h["proc"])
+        results.append({"routes": h["routes"], "start_to_serving_s": h["start_to_serving_s"], "warm_up_s": h["warm_up_s"],
+                        "jit_methods": h["jit_methods"], "rss_mib": round(rss, 1), **summarize(samples[h["routes"]])})
     base = results[0]
     for r in results:
-        r["rps_vs_first"] = r["rps_median"] / base["rps_median"]
+        ratios = [s["rps"] / b["rps"] for s, b in zip(r["samples"], base["samples"])]
+        r["rps_vs_first"] = statistics.median(ratios)
+        r["rps_vs_first_range"] = (min(ratios), max(ratios))
         r["p99_vs_first"] = r["p99_ms"] / base["p99_ms"]
         extra = (r["rss_mib"] - base["rss_mib"]) / ((r["routes"] - base["routes"]) / 10000) if r["routes"] > base["routes"] else None
         r["mib_per_10k_routes"] = round(extra, 1) if extra is not None else None
@@ -273,12 +318,13 @@ def markdown(run):
             lines.append(f"| {r['target']} | {r['connections']} | {r['rps_ratio']:.3f} | {r['rps_ratio_min']:.3f}–{r['rps_ratio_max']:.3f} | {r['p99_ratio']:.3f} |")
         lines.append("")
     if run["scale"]:
-        lines += ["| routes | start to serving s | req/s (min–max), c32 | p99 ms | req/s vs first | p99 vs first | RSS MiB | MiB per 10k routes |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += ["| routes | start to serving s | warm-up s (JIT settled) | req/s (min–max), c32 | p99 ms | req/s vs first (rounds) | p99 vs first | RSS MiB | MiB per 10k routes |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in run["scale"]:
             per = f"{r['mib_per_10k_routes']:.1f}" if r["mib_per_10k_routes"] is not None else "–"
-            lines.append(f"| {r['routes']} | {r['start_to_serving_s']} | {r['rps_median']:.0f} ({r['rps_min']:.0f}–{r['rps_max']:.0f}) | "
-                         f"{r['p99_ms']:.2f} | {r['rps_vs_first']:.2f} | {r['p99_vs_first']:.2f} | {r['rss_mib']:.0f} | {per} |")
+            low, high = r["rps_vs_first_range"]
+            lines.append(f"| {r['routes']} | {r['start_to_serving_s']} | {r['warm_up_s']} | {r['rps_median']:.0f} ({r['rps_min']:.0f}–{r['rps_max']:.0f}) | "
+                         f"{r['p99_ms']:.2f} | {r['rps_vs_first']:.2f} ({low:.2f}–{high:.2f}) | {r['p99_vs_first']:.2f} | {r['rss_mib']:.0f} | {per} |")
     return "\n".join(lines)
 
 

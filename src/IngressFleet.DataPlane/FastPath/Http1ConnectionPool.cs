@@ -71,13 +71,9 @@ internal sealed class Http1ConnectionPool : IDisposable
         }
     }
 
+    /// <summary>Called after a connection joined an endpoint (which is then in the table, so the sweep cannot stop meanwhile).</summary>
     private void StartSweeping()
     {
-        if (_sweep is not null)
-        {
-            return;
-        }
-
         lock (_sweepLock)
         {
             _sweep ??= _time.CreateTimer(static state => ((Http1ConnectionPool)state!).Sweep(), this, SweepPeriod, SweepPeriod);
@@ -91,6 +87,16 @@ internal sealed class Http1ConnectionPool : IDisposable
             if (endpoint is null || endpoint.Sweep(_time, _idleTimeout))
             {
                 _endpoints.TryRemove(new KeyValuePair<string, Http1Endpoint?>(prefix, endpoint));
+            }
+        }
+
+        lock (_sweepLock)
+        {
+            if (_endpoints.IsEmpty)
+            {
+                // Nothing left to watch: an idle silo wakes for nothing (the next connection starts it again).
+                _sweep?.Dispose();
+                _sweep = null;
             }
         }
     }
