@@ -115,17 +115,14 @@ internal sealed class Http1Connection : IDisposable
         return true;
     }
 
-    /// <summary>For the sweep: closes a busy connection whose request has gone quiet past its timeout.</summary>
-    public bool TimeOutIfQuiet(long now)
-    {
-        if (!_busy || now - Volatile.Read(ref _lastActivity) <= _timeoutTicks)
-        {
-            return false;
-        }
+    /// <summary>For the sweep: whether the connection is busy with a request that has gone quiet past its timeout.</summary>
+    public bool IsQuietPast(long now) => _busy && now - Volatile.Read(ref _lastActivity) > _timeoutTicks;
 
+    /// <summary>For the sweep: closes the connection of a request that went quiet past its timeout.</summary>
+    public void TimeOut()
+    {
         TimedOut = true;
         Abort();
-        return true;
     }
 
     /// <summary>Closes the socket; a pending read or write ends with an error. Safe from any thread.</summary>

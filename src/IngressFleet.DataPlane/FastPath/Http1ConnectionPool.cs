@@ -26,6 +26,7 @@ internal sealed class Http1ConnectionPool : IDisposable
     private readonly TimeSpan _idleTimeout;
     private readonly Lock _sweepLock = new();
     private ITimer? _sweep;
+    private bool _disposed;
 
     public Http1ConnectionPool(BackendConnector connector, TimeProvider time, IOptions<ProxyOptions> options)
     {
@@ -64,7 +65,13 @@ internal sealed class Http1ConnectionPool : IDisposable
 
     public void Dispose()
     {
-        _sweep?.Dispose();
+        lock (_sweepLock)
+        {
+            _disposed = true;
+            _sweep?.Dispose();
+            _sweep = null;
+        }
+
         foreach (var endpoint in _endpoints.Values)
         {
             endpoint?.Sweep(_time, TimeSpan.Zero);
@@ -76,6 +83,11 @@ internal sealed class Http1ConnectionPool : IDisposable
     {
         lock (_sweepLock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _sweep ??= _time.CreateTimer(static state => ((Http1ConnectionPool)state!).Sweep(), this, SweepPeriod, SweepPeriod);
         }
     }

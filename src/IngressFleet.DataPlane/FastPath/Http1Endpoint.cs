@@ -93,6 +93,7 @@ internal sealed class Http1Endpoint(string prefix, DnsEndPoint address)
     {
         var now = time.GetTimestamp();
         List<Http1Connection>? expired = null;
+        List<Http1Connection>? quiet = null;
         bool retired;
         lock (_lock)
         {
@@ -109,7 +110,10 @@ internal sealed class Http1Endpoint(string prefix, DnsEndPoint address)
 
             foreach (var connection in _all)
             {
-                connection.TimeOutIfQuiet(now);
+                if (connection.IsQuietPast(now))
+                {
+                    (quiet ??= []).Add(connection);
+                }
             }
 
             retired = _retired = _all.Count == 0;
@@ -117,6 +121,7 @@ internal sealed class Http1Endpoint(string prefix, DnsEndPoint address)
 
         // Closed outside the lock: a socket's close may take a while, and requests wait on the lock.
         expired?.ForEach(connection => connection.Dispose());
+        quiet?.ForEach(connection => connection.TimeOut());
         return retired;
     }
 

@@ -80,10 +80,15 @@ internal sealed partial class Http1Forwarder : IHttpForwarder
             }
             catch (Exception e)
             {
-                // Shaped as SocketsHttpHandler shapes a failed connect, so the retry policy knows nothing was sent.
+                // Shaped as SocketsHttpHandler shapes a failed connect, so the retry policy knows nothing was sent; unless the
+                // client's body was read already (a second connect, after the first connection went bad), which no other
+                // destination can be sent now.
+                var bodyRead = request.HasBody && request.BodyLength == 0;
                 return context.RequestAborted.IsCancellationRequested
                     ? Fail(context, ForwarderError.RequestCanceled, StatusCodes.Status400BadRequest, e)
-                    : Fail(context, ForwarderError.Request, StatusCodes.Status502BadGateway, e as HttpRequestException ?? new HttpRequestException(HttpRequestError.ConnectionError, e.Message, e));
+                    : Fail(context, ForwarderError.Request, StatusCodes.Status502BadGateway, bodyRead
+                        ? new IOException($"connecting again after the request's body was read failed: {e.Message}", e)
+                        : e as HttpRequestException ?? new HttpRequestException(HttpRequestError.ConnectionError, e.Message, e));
             }
 
             if (request.BodyLength > 0 && await ReadBodyAsync(context, request) is var bodyError and not ForwarderError.None)

@@ -124,6 +124,9 @@ internal sealed partial class Reflector<T> : IReflector
             await KubernetesApi.EnsureSuccessAsync(response, $"list {_path}", timeout.Token);
             await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
             using var list = await JsonDocument.ParseAsync(body, cancellationToken: timeout.Token);
+
+            // Off the socket's own thread (socket completions run inline there): a page of 500 objects is not read on it.
+            await Task.Yield();
             var metadata = list.RootElement.GetProperty("metadata");
             resourceVersion = metadata.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() ?? string.Empty : string.Empty;
             continueToken = metadata.TryGetProperty("continue", out var next) && next.GetString() is { Length: > 0 } token ? token : null;

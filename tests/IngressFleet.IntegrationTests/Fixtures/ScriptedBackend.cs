@@ -16,6 +16,7 @@ public sealed class ScriptedBackend : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private int _connections;
+    private int _replied;
 
     private ScriptedBackend(Func<ScriptedRequest, ScriptedReply> script)
     {
@@ -32,6 +33,9 @@ public sealed class ScriptedBackend : IAsyncDisposable
 
     /// <summary>Every request received, in order.</summary>
     public ConcurrentQueue<ScriptedRequest> Requests { get; } = new();
+
+    /// <summary>Replies written whole (and their connection shut down, for those that close it) so far.</summary>
+    public int Replied => Volatile.Read(ref _replied);
 
     /// <summary>Connections accepted so far.</summary>
     public int Connections => Volatile.Read(ref _connections);
@@ -97,8 +101,11 @@ public sealed class ScriptedBackend : IAsyncDisposable
                 if (reply.Close)
                 {
                     socket.Shutdown(SocketShutdown.Both);
+                    Interlocked.Increment(ref _replied);
                     return;
                 }
+
+                Interlocked.Increment(ref _replied);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)

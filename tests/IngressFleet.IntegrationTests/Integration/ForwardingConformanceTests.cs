@@ -281,13 +281,13 @@ public sealed class ForwardingConformanceTests(ForwardingConformanceFixture fixt
         for (var i = 0; i < 5; i++)
         {
             // The backend closes without saying so, then says so: the next request must not land on the dead connection.
-            Assert.Equal((200, "closed"), await StatusAndText(fastPath, "/then-close"));
+            Assert.Equal((200, "closed"), await StatusAndTextOnceRepliedAsync(fastPath, "/then-close"));
             Assert.Equal((200, "/after-close"), await StatusAndText(fastPath, "/after-close"));
-            Assert.Equal((200, "close"), await StatusAndText(fastPath, "/connection-close"));
+            Assert.Equal((200, "close"), await StatusAndTextOnceRepliedAsync(fastPath, "/connection-close"));
             Assert.Equal((200, "/after-close"), await StatusAndText(fastPath, "/after-close"));
 
             // A request with a body is never sent twice; it must not meet the closed connection either.
-            Assert.Equal((200, "closed"), await StatusAndText(fastPath, "/then-close"));
+            Assert.Equal((200, "closed"), await StatusAndTextOnceRepliedAsync(fastPath, "/then-close"));
             var post = await SendAsync(fastPath, "POST /after-close-post HTTP/1.1\r\nHost: fidelity.test\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody", expectFastPath: true);
             Assert.Equal((200, "/after-close-post"), (post.Status, post.Text));
         }
@@ -353,9 +353,9 @@ public sealed class ForwardingConformanceTests(ForwardingConformanceFixture fixt
     }
 
     /// <summary>
-    /// Bytes a backend sends beyond its response reach the idle connection at once here (the backend sends without
-    /// delay): they must end that connection, not answer the next request. (Bytes held back until the next request has
-    /// gone out cannot be told from its answer, on either path.)
+    /// Bytes a backend sends beyond its response have reached the idle connection before the next request comes (the
+    /// test waits until the backend wrote them): they must end that connection, not answer the next request. (Bytes
+    /// held back until the next request has gone out cannot be told from its answer, on either path.)
     /// </summary>
     [Theory]
     [MemberData(nameof(BothPaths))]
@@ -365,8 +365,10 @@ public sealed class ForwardingConformanceTests(ForwardingConformanceFixture fixt
         {
             // A HEAD answered with a body after all, and a body longer than its Content-Length: the extra bytes stay on the
             // backend connection, which must not carry the next request.
+            var replied = _backend.Replied;
             var head = await SendAsync(fastPath, "HEAD /late-bytes HTTP/1.1\r\nHost: fidelity.test\r\nConnection: close\r\n\r\n", expectFastPath: true);
             Assert.Equal(200, head.Status);
+            await WaitRepliedAsync(replied);
             Assert.Equal((200, $"/next/{i}"), await StatusAndText(fastPath, $"/next/{i}"));
             Assert.Equal((200, "ok"), await StatusAndText(fastPath, "/too-long"));
             Assert.Equal((200, $"/next-after-long/{i}"), await StatusAndText(fastPath, $"/next-after-long/{i}"));
@@ -403,6 +405,18 @@ public sealed class ForwardingConformanceTests(ForwardingConformanceFixture fixt
     }
 
     private StandaloneHost Host(bool fastPath) => fastPath ? fixture.FastPath : fixture.YarpPath;
+
+    /// <summary>As <see cref="StatusAndText"/>, then waits until the backend finished its reply (closing the connection, for some).</summary>
+    private async Task<(int, string)> StatusAndTextOnceRepliedAsync(bool fastPath, string path)
+    {
+        var replied = _backend.Replied;
+        var answer = await StatusAndText(fastPath, path);
+        await WaitRepliedAsync(replied);
+        return answer;
+    }
+
+    private async Task WaitRepliedAsync(int before) =>
+        await Eventually.HoldsAsync(() => Task.FromResult(_backend.Replied > before), TimeSpan.FromSeconds(10), "the backend's reply written whole");
 
     private async Task<(int, string)> StatusAndText(bool fastPath, string path)
     {
