@@ -13,11 +13,13 @@ COPY src/IngressFleet.Sources/IngressFleet.Sources.csproj src/IngressFleet.Sourc
 COPY src/IngressFleet.DataPlane/IngressFleet.DataPlane.csproj src/IngressFleet.DataPlane/
 COPY src/IngressFleet.Distribution/IngressFleet.Distribution.csproj src/IngressFleet.Distribution/
 COPY src/IngressFleet.Host/IngressFleet.Host.csproj src/IngressFleet.Host/
-RUN dotnet restore src/IngressFleet.Host/IngressFleet.Host.csproj
+RUN dotnet restore src/IngressFleet.Host/IngressFleet.Host.csproj -r linux-x64
 
 COPY src/ src/
-# No apphost: the image starts the app with `dotnet`.
-RUN dotnet publish src/IngressFleet.Host -c Release -o /app --no-restore -p:UseAppHost=false
+# No apphost: the image starts the app with `dotnet`. ReadyToRun: precompiled, so a silo joins and serves without
+# JIT-compiling its start-up path first (tiered compilation still recompiles the hot code); the benchmarks run the
+# same publish (tests/bench/benchlib.py, publish_host).
+RUN dotnet publish src/IngressFleet.Host -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app --no-restore -p:UseAppHost=false
 
 # Chiseled: no shell, no package manager, non-root by default.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled

@@ -25,7 +25,7 @@ public sealed class DistributionOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan UnsubscribeTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often a silo reports its state to the fleet view. Default 1 s.</summary>
+    /// <summary>How often a silo reports its state to the fleet view. Default 1 s; a quiet silo (nothing served, nothing changed) twice as long.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan FleetReportInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -1,8 +1,10 @@
 """Helpers shared by the benchmark scripts: ports, processes, the machine, percentiles, memory."""
-import http.client, os, platform, shutil, signal, socket, subprocess, sys, time
+import http.client, os, platform, shutil, signal, socket, subprocess, sys, time, urllib.request
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HOST_BIN = os.path.join(REPO, "src/IngressFleet.Host/bin/Release/net10.0/IngressFleet.Host")
+# The host as the image ships it (see publish_host); the benchmarks run this one.
+PUBLISHED_HOST_BIN = os.path.join(REPO, "artifacts/publish/IngressFleet.Host/IngressFleet.Host")
 BENCH_APPS_BIN = os.path.join(REPO, "tests/bench/BenchApps/bin/Release/net10.0/BenchApps")
 
 
@@ -48,6 +50,28 @@ def ensure_packages(*commands):
         subprocess.run(["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, stdout=subprocess.DEVNULL,
                        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def jit_methods(admin_port):
+    """Methods the JIT has compiled so far, tier-up recompilations included (System.Runtime's
+    dotnet.jit.compiled_methods, from the admin port's /metrics)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/metrics", timeout=10) as response:
+        for line in response.read().decode().splitlines():
+            if line.startswith("dotnet_jit_compiled_methods_total"):
+                return int(float(line.rsplit(" ", 1)[1]))
+    raise RuntimeError("no dotnet_jit_compiled_methods_total in /metrics")
+
+
+def publish_host(tree=REPO, out=os.path.dirname(PUBLISHED_HOST_BIN)):
+    """Publishes the host as the Dockerfile does: for linux-x64, ReadyToRun (precompiled, so a silo starts without
+    JIT-compiling its start-up path; tiered compilation still recompiles the hot code). Returns the binary."""
+    # Published afresh: a publish over an earlier one keeps files it no longer produces (a precompiled assembly now excluded).
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run(["dotnet", "publish", os.path.join(tree, "src/IngressFleet.Host"), "-c", "Release", "-r", "linux-x64",
+                    "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", out, "-nologo", "-clp:ErrorsOnly"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["dotnet", "build-server", "shutdown"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return os.path.join(out, "IngressFleet.Host")
 
 
 def build_release(*projects):

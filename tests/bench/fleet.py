@@ -20,7 +20,7 @@ A redis-server and three IngressFleet silos on 127.0.0.1, with BenchApps backend
 import argparse, json, os, signal, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 sys.path.insert(0, os.path.dirname(__file__))
 import manifests
-from benchlib import BENCH_APPS_BIN, HOST_BIN, Processes, build_release, ensure_packages, free_port, machine, percentile, wait_http
+from benchlib import BENCH_APPS_BIN, PUBLISHED_HOST_BIN as HOST_BIN, Processes, build_release, publish_host, ensure_packages, free_port, machine, percentile, wait_http
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOTNET_ENV = {"DOTNET_TC_CallCountingDelayMs": "0"}
@@ -72,7 +72,8 @@ def main():
     parser.add_argument("--silo-args", default="", help="extra options for every silo")
     args = parser.parse_args()
     ensure_packages("wrk", "redis-server")
-    build_release("src/IngressFleet.Host", "tests/bench/BenchApps")
+    build_release("tests/bench/BenchApps")
+    publish_host()
     workdir = tempfile.mkdtemp(prefix="ingressfleet-fleet-bench-")
     procs = Processes(workdir)
     try:

@@ -37,7 +37,7 @@ baseline is a second backend instance on core 1, so every target is "what core 1
 import argparse, json, os, statistics, subprocess, sys, tempfile, time, urllib.request
 sys.path.insert(0, os.path.dirname(__file__))
 import manifests
-from benchlib import BENCH_APPS_BIN, HOST_BIN, REPO, Processes, build_release, ensure_packages, free_port, machine, rss_mib, wait_http
+from benchlib import BENCH_APPS_BIN, PUBLISHED_HOST_BIN as HOST_BIN, REPO, Processes, build_release, jit_methods, publish_host, ensure_packages, free_port, machine, rss_mib, wait_http
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOAD_CPU, PROXY_CPU, UPSTREAM_CPU = "0", "1", "0"
@@ -92,13 +92,10 @@ def one_route(folder, upstream_port, annotations=""):
 
 
 def build_baseline(workdir, ref):
-    """IngressFleet's Host as of commit ref, built in a git worktree; returns the binary."""
+    """IngressFleet's Host as of commit ref, published (as the main target) from a git worktree; returns the binary."""
     tree = os.path.join(workdir, "baseline")
     subprocess.run(["git", "-C", REPO, "worktree", "add", "--detach", tree, ref], check=True, capture_output=True)
-    subprocess.run(["dotnet", "build", os.path.join(tree, "src/IngressFleet.Host"), "-c", "Release", "-nologo", "-clp:ErrorsOnly"],
-                   check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["dotnet", "build-server", "shutdown"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return os.path.join(tree, "src/IngressFleet.Host/bin/Release/net10.0/IngressFleet.Host")
+    return publish_host(tree, os.path.join(workdir, "baseline-publish"))
 
 
 def start_targets(procs, workdir, upstream_port, wanted, baseline=None, variants=()):
@@ -229,16 +226,6 @@ def ab(compared):
     return rows
 
 
-def jit_methods(admin_port):
-    """Methods the JIT has compiled so far, tier-up recompilations included (System.Runtime's
-    dotnet.jit.compiled_methods, from the admin port's /metrics)."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/metrics", timeout=10) as response:
-        for line in response.read().decode().splitlines():
-            if line.startswith("dotnet_jit_compiled_methods_total"):
-                return int(float(line.rsplit(" ", 1)[1]))
-    raise RuntimeError("no dotnet_jit_compiled_methods_total in /metrics")
-
-
 def warm_up_until_jit_settles(name, proc, port, script, script_args):
     """Loads a target in 5 s steps (both concurrencies, at most 180 s) until the JIT compiled fewer than 5 methods
     over two steps in a row: tiered compilation has settled, so what is measured next is steady state however long
@@ -346,7 +333,8 @@ def main():
     args.variant = [tuple(v.split("=", 1)) for v in args.variant]
 
     ensure_packages("nginx", "haproxy", "wrk", *(["caddy"] if "caddy" in args.targets.split(",") else []))
-    build_release("src/IngressFleet.Host", "tests/bench/BenchApps")
+    build_release("tests/bench/BenchApps")
+    publish_host()
     workdir = tempfile.mkdtemp(prefix="ingressfleet-proxies-")
     procs = Processes(workdir)
     run = {"benchmark": "proxies", "machine": machine(), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -45,6 +45,7 @@ public static class EventIds
     public const int ConfigGrainStaleBase = 1024;
     public const int ConfigGrainPushFailed = 1025;
     public const int HealthGrainPushFailed = 1026;
+    public const int ConfigGrainStaleActivation = 1027;
     public const int FleetReporterReportFailed = 3001;
     public const int FollowerSynced = 3002;
     public const int FollowerDeltaHandled = 3003;

@@ -32,6 +32,9 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
 
     public IEnumerable<ClientLimiter> ClientLimits => _clients.Values;
 
+    /// <summary>Whether any limit is in use here, so there are leases to renew or clients to report.</summary>
+    public bool HoldsLimits => !_connections.IsEmpty || !_rates.IsEmpty || !_clients.IsEmpty;
+
     public long RejectedConnections => Interlocked.Read(ref _rejectedConnections);
 
     public long RejectedRate => Interlocked.Read(ref _rejectedRate);

@@ -119,6 +119,14 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
 
     public override void Handled(ConfigDelta delta, DeltaOutcome outcome, TimeSpan elapsed, IDisposable? handling)
     {
+        // Only a source's commit makes a delta, and a commit marks the fleet's config synced (ConfigIndex.Of): a delta
+        // newer than the last status read was committed after it, so a silo that applied the first commit is ready
+        // now, not at its next status check (up to AntiEntropyInterval later).
+        if (_lastStatus is { } status && delta.Version > status.Version)
+        {
+            _lastStatus = status with { Version = Math.Max(status.Version, delta.Version), SourceSynced = true };
+        }
+
         (handling as Activity)?.SetTag("ingressfleet.config.outcome", outcome.ToString());
         if (outcome != DeltaOutcome.Ignored && delta.CommittedAt != default)
         {

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace IngressFleet.Distribution.Fleet;
 
-/// <summary>Tells the <see cref="IFleetGrain"/> every second which version this silo serves, for the fleet view.</summary>
+/// <summary>
+/// Tells the <see cref="IFleetGrain"/> every second which version this silo serves, for the fleet view; a quiet
+/// silo every <see cref="QuietReportEvery"/> seconds, since each report is a message to another silo.
+/// </summary>
 internal sealed partial class FleetReporter(
     IClusterClient client,
     ILocalSiloDetails silo,
@@ -18,20 +21,34 @@ internal sealed partial class FleetReporter(
     TimeProvider time,
     ILogger<FleetReporter> logger) : BackgroundService
 {
+    private const int QuietReportEvery = 2;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var fleet = client.GetGrain<IFleetGrain>(ControlPlaneNames.FleetKey);
         var (endedBefore, measuredAt) = (requests.Ended, time.GetTimestamp());
         var startedAt = time.GetUtcNow();
+        (long Version, bool Ready, bool Draining, bool RunsSource, long Ended, long InFlight)? lastSent = null;
+        var sentAt = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var state = inForce.Current;
                 var (ended, now) = (requests.Ended, time.GetTimestamp());
+                var sent = (state.Version, local.Ready, local.Draining, local.RunsSource, ended, requests.InFlight);
+
+                // A quiet silo (nothing served, nothing changed) reports less often, enough to stay fresh on the page.
+                if (sent == lastSent && time.GetElapsedTime(sentAt) < options.Value.FleetReportInterval * QuietReportEvery)
+                {
+                    await Task.Delay(options.Value.FleetReportInterval, time, stoppingToken);
+                    continue;
+                }
+
                 var seconds = Math.Max((now - measuredAt) / (double)time.TimestampFrequency, 0.001);
                 var rate = (ended - endedBefore) / seconds;
                 (endedBefore, measuredAt) = (ended, now);
+                (lastSent, sentAt) = (sent, now);
                 await fleet.ReportAsync(new SiloReport(
                     silo.SiloAddress.ToString(),
                     silo.Name,

@@ -29,7 +29,8 @@ internal sealed partial class LimitLeaseRenewer(
         var lastRound = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
-            await wake.WaitAsync(options.Value.LimitRenewInterval, stoppingToken);
+            // With no limit in use there is nothing to renew: the first request under a limit wakes the loop.
+            await wake.WaitAsync(admission.HoldsLimits ? options.Value.LimitRenewInterval : Timeout.InfiniteTimeSpan, stoppingToken);
 
             // Woken early (a request waits, a client is new): not more often than this, however often woken.
             if (MinimumGap - time.GetElapsedTime(lastRound) is { Ticks: > 0 } rest)

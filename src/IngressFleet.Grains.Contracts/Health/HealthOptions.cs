@@ -21,13 +21,13 @@ public sealed class HealthOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan EjectionReactivationPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often a silo sends the backend grains what its requests saw. Default 100 ms.</summary>
+    /// <summary>How often a silo sends the backend grains what its requests saw. Default 100 ms; with nothing to send it waits for the next request.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan HealthReportInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How often a silo looks for backends it should probe, or whose prober is gone. Default 500 ms.</summary>
+    /// <summary>How often a silo looks for backends it should probe, or whose prober is gone. Default 1 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
-    public TimeSpan ProberScanInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan ProberScanInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The least time between two nudges of a backend grain that has no live prober. Default 2 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]

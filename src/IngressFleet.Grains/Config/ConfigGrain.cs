@@ -18,12 +18,17 @@ namespace IngressFleet.Grains.Config;
 /// membership in <see cref="ConfigIndexShards"/>, written shard by shard) and keeps the assembled <see cref="RoutingConfig"/> in memory only, rebuilt from those grains on activation.
 /// </remarks>
 internal sealed partial class ConfigGrain(
-    [PersistentState("config", ControlPlaneNames.StorageName)] IPersistentState<ConfigIndex> index,
+    [PersistentState(ConfigGrain.IndexStateName, ControlPlaneNames.StorageName)] IPersistentState<ConfigIndex> index,
     TimeProvider time,
     ILogger<ConfigGrain> logger) : Grain, IConfigGrain
 {
     /// <summary>Above this many items a delta carries no payload and proxies fetch the snapshot instead.</summary>
     internal const int MaxDeltaItems = 5_000;
+
+    private const string IndexStateName = "config";
+
+    /// <summary>How often an activation compares the stored version with its own (see <see cref="StepDownIfStaleAsync"/>).</summary>
+    private static readonly TimeSpan StaleCheckPeriod = TimeSpan.FromSeconds(2);
 
     private RoutingConfig _current = RoutingConfig.Empty;
     private ConfigIndexShards _shards = null!;
@@ -47,7 +52,11 @@ internal sealed partial class ConfigGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _stream = this.GetStreamProvider(ControlPlaneNames.ProviderName).GetStream<ConfigDelta>(ControlPlaneNames.Id);
-        _shards = new ConfigIndexShards(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ControlPlaneNames.StorageName), this.GetGrainId());
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ControlPlaneNames.StorageName);
+        _shards = new ConfigIndexShards(storage, this.GetGrainId());
+        this.RegisterGrainTimer(
+            ct => StepDownIfStaleAsync(storage, ct),
+            new GrainTimerCreationOptions(StaleCheckPeriod, StaleCheckPeriod) { Interleave = false, KeepAlive = false });
         await _shards.ReadAsync();
         var state = index.State;
         var cutOff = !state.HoldsMembership && _shards.NewestVersion > state.Version;
@@ -200,6 +209,35 @@ internal sealed partial class ConfigGrain(
     private ControlPlaneStatus Status(ConfigIndex state) =>
         new(state.Version, state.SourceSynced, state.SourceTerm, RuntimeIdentity) { LastCommitAt = _lastCommitAt, RecentCommits = _recentCommits };
 
+    /// <summary>
+    /// While silos join, the grain directory settles after membership does, and for a moment two activations of this
+    /// grain can exist. The one that stays may have activated before the other committed and never written since: it
+    /// would answer with the version it read at activation while storage holds a newer one, and no silo would become
+    /// current until the next change (seen at a fleet's start: every silo stuck on version 0). An activation that
+    /// writes learns of the other through the store's etag; this one reads the stored version now and then, and
+    /// steps down when storage is ahead, so the next call restores what is stored.
+    /// </summary>
+    private async Task StepDownIfStaleAsync(IGrainStorage storage, CancellationToken cancellationToken)
+    {
+        var stored = new GrainState<ConfigIndex>(new ConfigIndex());
+        try
+        {
+            // Bounded: this runs as one of the grain's turns, and a frozen store must not hold up its commits for long.
+            await storage.ReadStateAsync(IndexStateName, this.GetGrainId(), stored).WaitAsync(StaleCheckPeriod, time, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A store that cannot be read (or not in time) says nothing about this activation; the next check asks again.
+            return;
+        }
+
+        if (stored.State is { } index && index.Version > _current.Version)
+        {
+            Log.StaleActivation(logger, _current.Version, index.Version);
+            this.DeactivateOnIdle();
+        }
+    }
+
     /// <summary>Stores <paramref name="next"/>; the state in memory changes only once the write succeeded.</summary>
     private async Task WriteAsync(ConfigIndex next)
     {
@@ -232,6 +270,9 @@ internal sealed partial class ConfigGrain(
 
         [LoggerMessage(EventIds.ConfigGrainPushFailed, LogLevel.Debug, "A config delta could not be pushed to a silo's observer ({Reason}); the stream and the version check still reach it")]
         public static partial void PushFailed(ILogger logger, string reason);
+
+        [LoggerMessage(EventIds.ConfigGrainStaleActivation, LogLevel.Warning, "This activation of the config grain holds version {Version} while storage holds {StoredVersion} (another activation committed it); deactivating, so the next call restores what is stored")]
+        public static partial void StaleActivation(ILogger logger, long version, long storedVersion);
 
         [LoggerMessage(EventIds.ConfigGrainStaleSource, LogLevel.Warning, "Refused a commit from source term {Term}: term {CurrentTerm} has committed since")]
         public static partial void StaleSource(ILogger logger, long term, long currentTerm);

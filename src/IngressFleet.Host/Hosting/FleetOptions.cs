@@ -58,10 +58,10 @@ public sealed class FleetOptions : IValidatableObject
     /// <summary>
     /// How often the config and health streams are polled for new events. The streams are the second path (the
     /// grains push each delta to every silo first), so this bounds delay only when a push was missed, and costs
-    /// idle CPU the shorter it is. Default 200 ms.
+    /// idle CPU the shorter it is (each poll of a queue held on another silo is a message there and back). Default 1 s.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
-    public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The silo name used when <see cref="Name"/> is not set.</summary>
     public string EffectiveName => string.IsNullOrEmpty(Name) ? $"silo-{SiloPort}" : Name;

@@ -67,7 +67,7 @@ internal static class SiloSetup
             }
         }
 
-        // One stream needs one queue; its pulling agent polls every StreamPollInterval (200 ms). The stream is the
+        // One stream needs one queue; its pulling agent polls every StreamPollInterval (1 s). The stream is the
         // second path, behind the grains' pushes to each silo's observer, so a slow poll costs delay only when a
         // push was missed, while a fast one costs idle CPU on every silo.
         silo.AddMemoryStreams(ControlPlaneNames.ProviderName, streams =>

@@ -59,7 +59,7 @@ public sealed class VersionedFollowerTests
     }
 
     [Fact]
-    public async Task CheckAsync_WhenBehind_FetchesTheSnapshot_AndIsCurrentAfter()
+    public async Task CheckAsync_WhenBehind_WaitsOneCheckForTheDelta_ThenFetchesTheSnapshot()
     {
         var target = new FakeTarget();
         using var follower = New(target);
@@ -70,10 +70,38 @@ public sealed class VersionedFollowerTests
         _plane.Commit(deliver: false);
         _plane.Commit(deliver: false);
 
+        // The first check that finds it behind gives the deltas until the next check; they never come.
+        Assert.False(await follower.CheckAsync(CancellationToken.None));
+        Assert.False(follower.IsCurrent);
+        Assert.Equal(0, target.Version);
         Assert.True(await follower.CheckAsync(CancellationToken.None));
         Assert.Equal(2, target.Version);
         Assert.True(follower.IsCurrent);
         Assert.False(await follower.CheckAsync(CancellationToken.None));
+        Assert.Equal(2, _plane.SnapshotsServed);
+    }
+
+    [Fact]
+    public async Task CheckAsync_BehindOnADeltaThatArrivesBeforeTheNextCheck_FetchesNoSnapshot()
+    {
+        var target = new FakeTarget();
+        using var follower = New(target);
+        await follower.CheckAsync(CancellationToken.None);
+
+        // The check sees a commit whose delta is still on its way, then the delta arrives: no snapshot.
+        var first = _plane.Commit(deliver: false);
+        Assert.False(await follower.CheckAsync(CancellationToken.None));
+        Assert.Equal(DeltaOutcome.Applied, await follower.HandleAsync(first, CancellationToken.None));
+
+        // Meanwhile the next commit is on its way too: waited for again, not fetched.
+        var second = _plane.Commit(deliver: false);
+        Assert.False(await follower.CheckAsync(CancellationToken.None));
+        Assert.Equal(DeltaOutcome.Applied, await follower.HandleAsync(second, CancellationToken.None));
+        Assert.False(await follower.CheckAsync(CancellationToken.None));
+
+        Assert.Equal([1, 2], target.AppliedDeltas);
+        Assert.Equal(1, _plane.SnapshotsServed);
+        Assert.True(follower.IsCurrent);
     }
 
     [Fact]
@@ -107,12 +135,18 @@ public sealed class VersionedFollowerTests
         var run = follower.RunAsync(stop.Token);
         await WaitUntil(() => follower.IsCurrent && _plane.Subscribed);
 
-        // The stream misses a change: the periodic check repairs it.
+        // The stream misses a change: the periodic check finds it, gives it until the next check at the catch-up
+        // pace, then repairs it.
         _plane.Commit(deliver: false);
-        await AdvanceUntil(Timing.CheckInterval, () => target.Version == 1);
+        var before = _plane.VersionChecks;
+        await AdvanceUntil(Timing.CheckInterval, () => _plane.VersionChecks > before);
+        Assert.Equal(0, target.Version);
+        await AdvanceUntil(Timing.CatchUpInterval, () => target.Version == 1);
 
         // It keeps missing them (its subscription was lost with Redis, say): the next is repaired at the catch-up pace.
         _plane.Commit(deliver: false);
+        before = _plane.VersionChecks;
+        await AdvanceUntil(Timing.CatchUpInterval, () => _plane.VersionChecks > before);
         await AdvanceUntil(Timing.CatchUpInterval, () => target.Version == 2);
 
         // The stream delivers again: trusted again, so the check already due is the last at that pace.
@@ -124,7 +158,9 @@ public sealed class VersionedFollowerTests
         _time.Advance(Timing.CatchUpInterval * 2);
         await Task.Delay(100);
         Assert.Equal(3, target.Version);
-        await AdvanceUntil(Timing.CheckInterval, () => target.Version == 4);
+        before = _plane.VersionChecks;
+        await AdvanceUntil(Timing.CheckInterval, () => _plane.VersionChecks > before);
+        await AdvanceUntil(Timing.CatchUpInterval, () => target.Version == 4);
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
