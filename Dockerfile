@@ -13,7 +13,8 @@ COPY src/IngressFleet.Sources/IngressFleet.Sources.csproj src/IngressFleet.Sourc
 COPY src/IngressFleet.DataPlane/IngressFleet.DataPlane.csproj src/IngressFleet.DataPlane/
 COPY src/IngressFleet.Distribution/IngressFleet.Distribution.csproj src/IngressFleet.Distribution/
 COPY src/IngressFleet.Host/IngressFleet.Host.csproj src/IngressFleet.Host/
-RUN dotnet restore src/IngressFleet.Host/IngressFleet.Host.csproj -r linux-x64
+# ReadyToRun at restore too: the precompiler is a package restore fetches only when asked for it.
+RUN dotnet restore src/IngressFleet.Host/IngressFleet.Host.csproj -r linux-x64 -p:PublishReadyToRun=true
 
 COPY src/ src/
 # No apphost: the image starts the app with `dotnet`. ReadyToRun: precompiled, so a silo joins and serves without

@@ -67,7 +67,8 @@ def publish_host(tree=REPO, out=os.path.dirname(PUBLISHED_HOST_BIN)):
     JIT-compiling its start-up path; tiered compilation still recompiles the hot code). Returns the binary."""
     # Published afresh: a publish over an earlier one keeps files it no longer produces (a precompiled assembly now excluded).
     shutil.rmtree(out, ignore_errors=True)
-    subprocess.run(["dotnet", "publish", os.path.join(tree, "src/IngressFleet.Host"), "-c", "Release", "-r", "linux-x64",
+    rid = "linux-arm64" if platform.machine() in ("aarch64", "arm64") else "linux-x64"
+    subprocess.run(["dotnet", "publish", os.path.join(tree, "src/IngressFleet.Host"), "-c", "Release", "-r", rid,
                     "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", out, "-nologo", "-clp:ErrorsOnly"],
                    check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["dotnet", "build-server", "shutdown"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -92,7 +92,9 @@ def one_route(folder, upstream_port, annotations=""):
 
 
 def build_baseline(workdir, ref):
-    """IngressFleet's Host as of commit ref, published (as the main target) from a git worktree; returns the binary."""
+    """IngressFleet's Host as of commit ref, published (as the main target) from a git worktree; returns the binary.
+    A ref from before ReadyToRun left the request path to the JIT (PublishReadyToRunExclude) is precompiled whole,
+    which costs it a few percent: compare such refs with a plain build instead."""
     tree = os.path.join(workdir, "baseline")
     subprocess.run(["git", "-C", REPO, "worktree", "add", "--detach", tree, ref], check=True, capture_output=True)
     return publish_host(tree, os.path.join(workdir, "baseline-publish"))

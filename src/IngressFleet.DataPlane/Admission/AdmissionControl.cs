@@ -54,13 +54,20 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
 
     public ConnectionPermits Connections(string ingress, string backend, ConnectionLimit limit)
     {
+        var added = false;
         var permits = _connections.GetOrAdd((ingress, backend), key =>
         {
             var created = new ConnectionPermits(ConnectionKey(key.Ingress, key.Backend), limit, time);
             created.Starved += () => RenewalWanted.Release();
-            RenewalWanted.Release();
+            added = true;
             return created;
         });
+        if (added)
+        {
+            // Woken once the permits are in the table, not from the factory: a renewer woken before would find
+            // nothing to renew and, holding no limit, wait for the next wake-up.
+            RenewalWanted.Release();
+        }
         if (!ReferenceEquals(permits.Limit, limit))
         {
             // A config version's limits are the same objects for all its requests: written on a new version only.
@@ -72,11 +79,17 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
 
     public RateBucket Rate(string ingress, RateLimit limit)
     {
+        var added = false;
         var bucket = _rates.GetOrAdd(ingress, key =>
         {
-            RenewalWanted.Release();
+            added = true;
             return new RateBucket(RateKey(key), limit, time);
         });
+        if (added)
+        {
+            // As for connection permits: once the bucket is in the table.
+            RenewalWanted.Release();
+        }
         if (!ReferenceEquals(bucket.Limit, limit))
         {
             bucket.Limit = limit;

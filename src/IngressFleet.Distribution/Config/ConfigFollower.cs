@@ -85,6 +85,18 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
 
     public override Task<RoutingConfig> GetSnapshotAsync() => Grain.GetSnapshotAsync();
 
+    private async Task RefreshStatusAsync()
+    {
+        try
+        {
+            await GetVersionAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The periodic check asks again.
+        }
+    }
+
     public override long VersionOf(ConfigDelta delta) => delta.Version;
 
     public override long VersionOf(RoutingConfig snapshot) => snapshot.Version;
@@ -119,12 +131,13 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
 
     public override void Handled(ConfigDelta delta, DeltaOutcome outcome, TimeSpan elapsed, IDisposable? handling)
     {
-        // Only a source's commit makes a delta, and a commit marks the fleet's config synced (ConfigIndex.Of): a delta
-        // newer than the last status read was committed after it, so a silo that applied the first commit is ready
-        // now, not at its next status check (up to AntiEntropyInterval later).
-        if (_lastStatus is { } status && delta.Version > status.Version)
+        // A silo that applied a change while its last status said no source had synced asks for the status now,
+        // not at its next check (up to AntiEntropyInterval later): after a fleet's first commit it is ready at once.
+        // Asked, not inferred from the delta: a late copy of an old delta says nothing of a control plane that lost
+        // its data since.
+        if (outcome != DeltaOutcome.Ignored && _lastStatus is { SourceSynced: false })
         {
-            _lastStatus = status with { Version = Math.Max(status.Version, delta.Version), SourceSynced = true };
+            _ = RefreshStatusAsync();
         }
 
         (handling as Activity)?.SetTag("ingressfleet.config.outcome", outcome.ToString());

@@ -9,7 +9,7 @@ namespace IngressFleet.Distribution.Fleet;
 
 /// <summary>
 /// Tells the <see cref="IFleetGrain"/> every second which version this silo serves, for the fleet view; a quiet
-/// silo every <see cref="QuietReportEvery"/> seconds, since each report is a message to another silo.
+/// silo every two seconds, since each report is a message to another silo.
 /// </summary>
 internal sealed partial class FleetReporter(
     IClusterClient client,
@@ -21,7 +21,10 @@ internal sealed partial class FleetReporter(
     TimeProvider time,
     ILogger<FleetReporter> logger) : BackgroundService
 {
-    private const int QuietReportEvery = 2;
+    private static readonly TimeSpan QuietAtMost = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a quiet silo waits between reports: twice the interval, at most 2 s, never less than the interval.</summary>
+    private static TimeSpan Quiet(TimeSpan interval) => TimeSpan.FromTicks(Math.Max(interval.Ticks, Math.Min(interval.Ticks * 2, QuietAtMost.Ticks)));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,8 +41,9 @@ internal sealed partial class FleetReporter(
                 var (ended, now) = (requests.Ended, time.GetTimestamp());
                 var sent = (state.Version, local.Ready, local.Draining, local.RunsSource, ended, requests.InFlight);
 
-                // A quiet silo (nothing served, nothing changed) reports less often, enough to stay fresh on the page.
-                if (sent == lastSent && time.GetElapsedTime(sentAt) < options.Value.FleetReportInterval * QuietReportEvery)
+                // A quiet silo (nothing served, nothing changed) reports less often, yet one lost report still leaves
+                // it fresh on the page (reports 3 s apart at most, by default; the page warns after 5 s).
+                if (sent == lastSent && time.GetElapsedTime(sentAt) < Quiet(options.Value.FleetReportInterval))
                 {
                     await Task.Delay(options.Value.FleetReportInterval, time, stoppingToken);
                     continue;
@@ -48,7 +52,6 @@ internal sealed partial class FleetReporter(
                 var seconds = Math.Max((now - measuredAt) / (double)time.TimestampFrequency, 0.001);
                 var rate = (ended - endedBefore) / seconds;
                 (endedBefore, measuredAt) = (ended, now);
-                (lastSent, sentAt) = (sent, now);
                 await fleet.ReportAsync(new SiloReport(
                     silo.SiloAddress.ToString(),
                     silo.Name,
@@ -65,6 +68,7 @@ internal sealed partial class FleetReporter(
                     StartedAt = startedAt,
                     RecentlyApplied = [.. inForce.RecentlyApplied.Select(a => new AppliedVersion(a.Version, a.At))],
                 });
+                (lastSent, sentAt) = (sent, now);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -54,9 +54,9 @@ internal sealed partial class HealthReporter(IClusterClient client, ILocalSiloDe
             var batches = Collect();
             if (batches.Count == 0)
             {
-                // Parked first, then looked again: a request recorded between the two rounds is either seen by the
-                // second look or finds the loop parked and wakes it.
-                Volatile.Write(ref _parked, 1);
+                // Parked first (a full fence, so the second look cannot read before the flag is seen), then looked
+                // again: a request recorded between the two rounds is either seen by the second look or wakes the loop.
+                Interlocked.Exchange(ref _parked, 1);
                 batches = Collect();
                 if (batches.Count == 0)
                 {
