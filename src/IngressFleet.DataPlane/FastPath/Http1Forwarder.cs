@@ -83,15 +83,14 @@ internal sealed partial class Http1Forwarder : IHttpForwarder
                 // Shaped as SocketsHttpHandler shapes a failed connect, so the retry policy knows nothing was sent; unless the
                 // client's body was read already (a second connect, after the first connection went bad), which no other
                 // destination can be sent now.
-                var bodyRead = request.HasBody && request.BodyLength == 0;
                 return context.RequestAborted.IsCancellationRequested
                     ? Fail(context, ForwarderError.RequestCanceled, StatusCodes.Status400BadRequest, e)
-                    : Fail(context, ForwarderError.Request, StatusCodes.Status502BadGateway, bodyRead
+                    : Fail(context, ForwarderError.Request, StatusCodes.Status502BadGateway, request.BodyRead
                         ? new IOException($"connecting again after the request's body was read failed: {e.Message}", e)
                         : e as HttpRequestException ?? new HttpRequestException(HttpRequestError.ConnectionError, e.Message, e));
             }
 
-            if (request.BodyLength > 0 && await ReadBodyAsync(context, request) is var bodyError and not ForwarderError.None)
+            if (request.HasBody && !request.BodyRead && await ReadBodyAsync(context, request) is var bodyError and not ForwarderError.None)
             {
                 // Read once a connection is had, so a connect that fails leaves the body unread for the next destination.
                 (connection.Endpoint ?? endpoint).Remove(connection);

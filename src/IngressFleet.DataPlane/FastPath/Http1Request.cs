@@ -41,11 +41,14 @@ internal sealed class Http1Request : IDisposable
     /// <summary>The request's bytes, once <see cref="ReadBodyAsync"/> has added the body.</summary>
     public ReadOnlyMemory<byte> Bytes => _buffer.AsMemory(0, _length);
 
-    /// <summary>The length of the body still to read from the client.</summary>
-    public int BodyLength { get; private set; }
+    /// <summary>The length of the body (its <c>Content-Length</c>).</summary>
+    public int BodyLength { get; private init; }
 
     /// <summary>Whether the request has a body (which, once sent, the backend may have acted on).</summary>
-    public bool HasBody { get; private init; }
+    public bool HasBody => BodyLength > 0;
+
+    /// <summary>Whether <see cref="ReadBodyAsync"/> has read the body from the client (it can be read once only).</summary>
+    public bool BodyRead { get; private set; }
 
     public bool IsHead { get; private init; }
 
@@ -100,7 +103,7 @@ internal sealed class Http1Request : IDisposable
             return null;
         }
 
-        var message = new Http1Request(ArrayPool<byte>.Shared.Rent(4096 + bodyLength)) { BodyLength = bodyLength, HasBody = bodyLength > 0, IsHead = HttpMethods.IsHead(request.Method) };
+        var message = new Http1Request(ArrayPool<byte>.Shared.Rent(4096 + bodyLength)) { BodyLength = bodyLength, IsHead = HttpMethods.IsHead(request.Method) };
         if (message.WriteHead(context, request, path, query, trace, propagation))
         {
             return message;
@@ -130,7 +133,7 @@ internal sealed class Http1Request : IDisposable
             }
         }
 
-        BodyLength = 0;
+        BodyRead = true;
     }
 
     public void Dispose()
