@@ -38,6 +38,7 @@ public static class EventIds
     public const int SourceRunnerReleaseFailed = 2022;
     public const int ConfigPublisherIgnored = 2023;
     public const int SourceRunnerMigrationViewOfferFailed = 2024;
+    public const int SourceRunnerSourceFailed = 2025;
     public const int StorageLossFilterDeactivating = 1020;
     public const int HealthGrainRecollectFailed = 1021;
     public const int LimitGrainStoreUnavailable = 1022;

@@ -1,11 +1,13 @@
+using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
 namespace IngressFleet.Core.Manifests;
 
 /// <summary>
-/// Reads a document's <c>apiVersion</c>, <c>kind</c> and <c>metadata.name</c>/<c>namespace</c> from its parser
-/// events, without deserialising the document: the full deserialiser runs once, for the typed object. Reads only
+/// Reads a document's <c>apiVersion</c>, <c>kind</c> and <c>metadata.name</c>/<c>namespace</c> from its
+/// <see cref="JsonTranscript"/> or its parser events, without deserialising the document: the full deserialiser
+/// runs once, for the typed object. Reads only
 /// the plain case (a mapping whose fields are strings, and no anchor, alias, tag or merge key anywhere in the
 /// document); for anything else it returns null and the caller deserialises the header as before, so edge cases
 /// (aliases, merge keys, tags, numbers, booleans, non-mapping documents) keep exactly that behaviour.
@@ -59,6 +61,83 @@ internal static class DocumentHeader
 
         return header;
     }
+
+    /// <summary>
+    /// The same fields from the document's <see cref="JsonTranscript"/>, on the same terms: a transcript no longer
+    /// tells a quoted scalar from a plain one, so every value must be one a plain scalar could give as a string.
+    /// </summary>
+    public static Dictionary<object, object>? TryRead(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var header = new Dictionary<object, object>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            switch (key)
+            {
+                case "apiVersion" or "kind":
+                    if (TryReadString(ref reader) is not { } value)
+                    {
+                        return null;
+                    }
+
+                    header[key] = value;
+                    break;
+                case "metadata":
+                    if (TryReadMetadata(ref reader) is not { } metadata)
+                    {
+                        return null;
+                    }
+
+                    header[key] = metadata;
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return header;
+    }
+
+    private static Dictionary<object, object>? TryReadMetadata(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var metadata = new Dictionary<object, object>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            if (key is "name" or "namespace")
+            {
+                if (TryReadString(ref reader) is not { } value)
+                {
+                    return null;
+                }
+
+                metadata[key] = value;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return metadata;
+    }
+
+    private static string? TryReadString(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && reader.GetString() is { } value && IsPlainString(value) ? value : null;
 
     private static Dictionary<object, object>? TryReadMetadata(Parser parser)
     {
@@ -141,15 +220,17 @@ internal static class DocumentHeader
             return true;
         }
 
-        var plain = scalar.Value;
-        if (scalar.Style != ScalarStyle.Plain || !plain.Any(char.IsAsciiLetter) || IsReserved(plain) || LooksNumeric(plain))
+        if (scalar.Style != ScalarStyle.Plain || !IsPlainString(scalar.Value))
         {
             return false;
         }
 
-        value = plain;
+        value = scalar.Value;
         return true;
     }
+
+    /// <summary>A plain scalar that can only be a string: it holds a letter and is no YAML null, boolean or number.</summary>
+    private static bool IsPlainString(string plain) => plain.Any(char.IsAsciiLetter) && !IsReserved(plain) && !LooksNumeric(plain);
 
     /// <summary>Hexadecimal, octal or exponent forms, which the full deserialiser may read as numbers.</summary>
     private static bool LooksNumeric(string plain) =>

@@ -15,14 +15,14 @@ namespace IngressFleet.Core.Manifests;
 /// </summary>
 public static class ManifestParser
 {
-    private static readonly Dictionary<string, (string Kind, Func<string, object> Read)> Kinds = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, ObjectReader> Kinds = new(StringComparer.Ordinal)
     {
-        ["networking.k8s.io/v1/Ingress"] = ("Ingress", y => KubernetesYaml.Deserialize<V1Ingress>(y)),
-        ["networking.k8s.io/v1/IngressClass"] = ("IngressClass", y => KubernetesYaml.Deserialize<V1IngressClass>(y)),
-        ["v1/Service"] = ("Service", y => KubernetesYaml.Deserialize<V1Service>(y)),
-        ["v1/Endpoints"] = ("Endpoints", y => KubernetesYaml.Deserialize<V1Endpoints>(y)),
-        ["discovery.k8s.io/v1/EndpointSlice"] = ("EndpointSlice", y => KubernetesYaml.Deserialize<V1EndpointSlice>(y)),
-        ["v1/Secret"] = ("Secret", y => KubernetesYaml.Deserialize<V1Secret>(y)),
+        ["networking.k8s.io/v1/Ingress"] = ObjectReader.For<V1Ingress>("Ingress"),
+        ["networking.k8s.io/v1/IngressClass"] = ObjectReader.For<V1IngressClass>("IngressClass"),
+        ["v1/Service"] = ObjectReader.For<V1Service>("Service"),
+        ["v1/Endpoints"] = ObjectReader.For<V1Endpoints>("Endpoints"),
+        ["discovery.k8s.io/v1/EndpointSlice"] = ObjectReader.For<V1EndpointSlice>("EndpointSlice"),
+        ["v1/Secret"] = ObjectReader.For<V1Secret>("Secret"),
     };
 
     /// <summary>Old API versions of kinds we consume: reported, since the user clearly meant them for us.</summary>
@@ -43,7 +43,7 @@ public static class ManifestParser
             return Reject(origin, $"file is larger than the limit of {limits.MaxFileBytes} bytes");
         }
 
-        List<(int Start, int End, int Line)> documents;
+        List<(int Start, int End, int Line, byte[]? Json)> documents;
         try
         {
             documents = ScanDocuments(content, limits);
@@ -67,8 +67,8 @@ public static class ManifestParser
         var rejected = ImmutableArray.CreateBuilder<string>();
         for (var i = 0; i < documents.Count; i++)
         {
-            var (start, end, line) = documents[i];
-            ReadDocument(content[start..end], origin, i, line, objects, problems, rejected);
+            var (start, end, line, json) = documents[i];
+            ReadDocument(content[start..end], json, origin, i, line, objects, problems, rejected);
         }
 
         return new ManifestFile(objects.ToImmutable(), problems.ToImmutable(), false, rejected.ToImmutable());
@@ -80,11 +80,13 @@ public static class ManifestParser
 
     /// <summary>
     /// One pass over the YAML events, before any deserialisation: checks syntax, depth and aliases
-    /// (the deserialiser recurses, and merge keys expand aliases) and finds where each document is.
+    /// (the deserialiser recurses, and merge keys expand aliases), finds where each document is and writes each
+    /// one's <see cref="JsonTranscript"/>.
     /// </summary>
-    private static List<(int Start, int End, int Line)> ScanDocuments(string content, ManifestLimits limits)
+    private static List<(int Start, int End, int Line, byte[]? Json)> ScanDocuments(string content, ManifestLimits limits)
     {
-        var documents = new List<(int, int, int)>();
+        var documents = new List<(int, int, int, byte[]?)>();
+        using var transcript = new JsonTranscript();
         var parser = new Parser(new StringReader(content));
         int depth = 0, aliases = 0, start = 0, line = 0;
 
@@ -110,11 +112,17 @@ public static class ManifestParser
                     break;
             }
 
+            if (parser.Current is not (StreamStart or StreamEnd or DocumentStart or DocumentEnd))
+            {
+                transcript.Add(parser.Current!);
+            }
+
             switch (parser.Current)
             {
                 case DocumentStart d:
                     start = (int)d.Start.Index;
                     line = (int)d.Start.Line;
+                    transcript.Begin();
                     break;
                 case DocumentEnd d:
                     if (documents.Count >= limits.MaxDocuments)
@@ -122,7 +130,7 @@ public static class ManifestParser
                         throw new InvalidDataException($"file has more than {limits.MaxDocuments} documents");
                     }
 
-                    documents.Add((start, (int)d.End.Index, line));
+                    documents.Add((start, (int)d.End.Index, line, transcript.End()));
                     break;
                 case MappingStart or SequenceStart:
                     if (++depth > limits.MaxDepth)
@@ -162,6 +170,7 @@ public static class ManifestParser
 
     private static void ReadDocument(
         string yaml,
+        byte[]? json,
         string origin,
         int index,
         int firstLine,
@@ -172,7 +181,7 @@ public static class ManifestParser
         Dictionary<object, object>? header;
         try
         {
-            header = DocumentHeader.TryRead(yaml) ?? KubernetesYaml.Deserialize<Dictionary<object, object>>(yaml);
+            header = (json is null ? null : DocumentHeader.TryRead(json)) ?? DocumentHeader.TryRead(yaml) ?? KubernetesYaml.Deserialize<Dictionary<object, object>>(yaml);
         }
         catch (YamlException e)
         {
@@ -222,7 +231,8 @@ public static class ManifestParser
 
         try
         {
-            objects.Add(reader.Read(yaml));
+            // The transcript when it reads; otherwise YamlDotNet, which also words the error of a document that fails.
+            objects.Add((json is null ? null : reader.ReadTranscript(json)) ?? reader.Read(yaml));
         }
         catch (Exception e) when (IsParseFailure(e))
         {
@@ -240,4 +250,11 @@ public static class ManifestParser
         e is YamlException or InvalidOperationException or FormatException or OverflowException or InvalidCastException or ArgumentException or KeyNotFoundException;
 
     private static string Innermost(Exception e) => Logging.ExceptionChain.Innermost(e)!.Message;
+
+    /// <summary>How one kind is read: from its JSON transcript (null when that fails), or with YamlDotNet.</summary>
+    private sealed record ObjectReader(string Kind, Func<byte[], object?> ReadTranscript, Func<string, object> Read)
+    {
+        public static ObjectReader For<T>(string kind)
+            where T : class => new(kind, TranscriptReader.TryRead<T>, y => KubernetesYaml.Deserialize<T>(y));
+    }
 }

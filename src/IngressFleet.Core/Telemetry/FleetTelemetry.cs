@@ -14,6 +14,9 @@ public static class FleetTelemetry
     /// <summary>A source's change committed to the config grain: the root of a config change's trace.</summary>
     public const string PublishSpan = "ingressfleet.config.publish";
 
+    /// <summary>The config grain storing a commit's changed items (routes, endpoints, certificates): a child of its commit call.</summary>
+    public const string StoreSpan = "ingressfleet.config.store";
+
     /// <summary>One silo applying a config version: a child of the publish span, on every silo.</summary>
     public const string ApplySpan = "ingressfleet.config.apply";
 

@@ -91,7 +91,7 @@ internal sealed class ConfigFollower : FollowerService<ConfigDelta, RoutingConfi
         {
             await GetVersionAsync();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception)
         {
             // The periodic check asks again.
         }

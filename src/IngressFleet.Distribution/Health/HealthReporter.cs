@@ -99,7 +99,7 @@ internal sealed partial class HealthReporter(IClusterClient client, ILocalSiloDe
         {
             await client.GetGrain<IBackendGrain>(backend).ReportAsync(silo.Name, outcomes);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             // One lost report weakens one window's evidence; the next reports carry on.
             Log.ReportFailed(logger, backend, e.Message);

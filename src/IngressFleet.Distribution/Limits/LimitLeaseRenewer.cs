@@ -64,7 +64,7 @@ internal sealed partial class LimitLeaseRenewer(
                 admission.Forget(permits);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             // The lease runs out on its own; until it is renewed, this silo admits nothing beyond it.
             Log.RenewFailed(logger, permits.Key, e.Message);
@@ -84,7 +84,7 @@ internal sealed partial class LimitLeaseRenewer(
                 admission.Forget(bucket);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             Log.RenewFailed(logger, bucket.Key, e.Message);
         }
@@ -116,7 +116,7 @@ internal sealed partial class LimitLeaseRenewer(
                 limiter.Share(share.Client, share.RateFraction, share.Connections, shares.Duration, askedAt);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             // Parts already given lapse on their own, back to the whole limit per silo: ingress-nginx's meaning.
             Log.RenewFailed(logger, limiter.Key, e.Message);

@@ -1,9 +1,8 @@
 using IngressFleet.Core.Logging;
 using IngressFleet.Core.Model;
+using IngressFleet.Core.Telemetry;
 using IngressFleet.Grains.Contracts.Backends;
-using IngressFleet.Grains.Contracts.Certificates;
 using IngressFleet.Grains.Contracts.Config;
-using IngressFleet.Grains.Contracts.Ingresses;
 using IngressFleet.Grains.Contracts.SourceLeases;
 using IngressFleet.Grains.Observers;
 using Orleans.Storage;
@@ -13,8 +12,8 @@ namespace IngressFleet.Grains.Config;
 
 /// <inheritdoc cref="IConfigGrain"/>
 /// <remarks>
-/// Each Ingress's routes live in its <see cref="IIngressGrain"/> and each backend's endpoints in its
-/// <see cref="IBackendGrain"/>, so a change writes only what changed. This grain persists the index (its
+/// Each Ingress's routes and each certificate are stored under a key of their own (<see cref="ConfigItemStore{T}"/>)
+/// and each backend's endpoints in its <see cref="IBackendGrain"/>, so a change writes only what changed. This grain persists the index (its
 /// membership in <see cref="ConfigIndexShards"/>, written shard by shard) and keeps the assembled <see cref="RoutingConfig"/> in memory only, rebuilt from those grains on activation.
 /// </remarks>
 internal sealed partial class ConfigGrain(
@@ -30,8 +29,14 @@ internal sealed partial class ConfigGrain(
     /// <summary>How often an activation compares the stored version with its own (see <see cref="StepDownIfStaleAsync"/>).</summary>
     private static readonly TimeSpan StaleCheckPeriod = TimeSpan.FromSeconds(2);
 
+    // The grain types and state names the items were stored under when each was a grain of its own.
+    private static readonly GrainType IngressItems = GrainType.Create("ingress");
+    private static readonly GrainType CertificateItems = GrainType.Create("certificate");
+
     private RoutingConfig _current = RoutingConfig.Empty;
     private ConfigIndexShards _shards = null!;
+    private ConfigItemStore<IngressRoutes> _ingresses = null!;
+    private ConfigItemStore<TlsCertificate> _certificates = null!;
     private IAsyncStream<ConfigDelta>? _stream;
     private DateTimeOffset? _lastCommitAt;
 
@@ -54,6 +59,8 @@ internal sealed partial class ConfigGrain(
         _stream = this.GetStreamProvider(ControlPlaneNames.ProviderName).GetStream<ConfigDelta>(ControlPlaneNames.Id);
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ControlPlaneNames.StorageName);
         _shards = new ConfigIndexShards(storage, this.GetGrainId());
+        _ingresses = new ConfigItemStore<IngressRoutes>(storage, IngressItems, "ingress");
+        _certificates = new ConfigItemStore<TlsCertificate>(storage, CertificateItems, "certificate");
         this.RegisterGrainTimer(
             ct => StepDownIfStaleAsync(storage, ct),
             new GrainTimerCreationOptions(StaleCheckPeriod, StaleCheckPeriod) { Interleave = false, KeepAlive = false });
@@ -90,9 +97,9 @@ internal sealed partial class ConfigGrain(
 
         // An index from before shards lists the membership itself; the shards are then not yet written.
         var legacy = state.HoldsMembership;
-        var ingresses = await Task.WhenAll((legacy ? state.Ingresses : _shards.Ingresses).Select(k => GrainFactory.GetGrain<IIngressGrain>(k).GetAsync()));
+        var ingresses = await _ingresses.ReadAsync(legacy ? state.Ingresses : _shards.Ingresses);
         var backends = await Task.WhenAll((legacy ? state.Backends : _shards.Backends).Select(k => GrainFactory.GetGrain<IBackendGrain>(k).GetAsync()));
-        var certificates = await Task.WhenAll((legacy ? state.Certificates : _shards.Certificates).Select(k => GrainFactory.GetGrain<ICertificateGrain>(k).GetAsync()));
+        var certificates = await _certificates.ReadAsync(legacy ? state.Certificates : _shards.Certificates);
         _current = RoutingConfig.Empty.Apply(
             new ConfigChange(
                 [.. ingresses.OfType<IngressRoutes>()], [],
@@ -137,13 +144,11 @@ internal sealed partial class ConfigGrain(
             return new CommitResult(true, _current.Version);
         }
 
-        await Task.WhenAll(
-            change.Ingresses.Select(i => GrainFactory.GetGrain<IIngressGrain>(i.Key).SetAsync(i))
-                .Concat(change.RemovedIngresses.Select(k => GrainFactory.GetGrain<IIngressGrain>(k).SetAsync(null)))
-                .Concat(change.Backends.Select(b => GrainFactory.GetGrain<IBackendGrain>(b.Key).SetAsync(b)))
-                .Concat(change.RemovedBackends.Select(k => GrainFactory.GetGrain<IBackendGrain>(k).SetAsync(null)))
-                .Concat(change.Certificates.Select(c => GrainFactory.GetGrain<ICertificateGrain>(c.Key).SetAsync(c)))
-                .Concat(change.RemovedCertificates.Select(k => GrainFactory.GetGrain<ICertificateGrain>(k).SetAsync(null))));
+        using (var storing = FleetTelemetry.Source.StartActivity(FleetTelemetry.StoreSpan))
+        {
+            storing?.SetTag("ingressfleet.config.changed_items", change.Count);
+            await StoreItemsAsync(change);
+        }
 
         var previous = _current.Version;
         var next = _current.Apply(change, Math.Max(previous + 1, _versionFloor));
@@ -237,6 +242,13 @@ internal sealed partial class ConfigGrain(
             this.DeactivateOnIdle();
         }
     }
+
+    /// <summary>Writes the change's items: backends to their grains, Ingress routes and certificates to their records.</summary>
+    private Task StoreItemsAsync(ConfigChange change) => Task.WhenAll(
+        change.Backends.Select(b => GrainFactory.GetGrain<IBackendGrain>(b.Key).SetAsync(b))
+            .Concat(change.RemovedBackends.Select(k => GrainFactory.GetGrain<IBackendGrain>(k).SetAsync(null)))
+            .Append(_ingresses.WriteAsync(change.Ingresses.Select(i => (i.Key, i)), change.RemovedIngresses))
+            .Append(_certificates.WriteAsync(change.Certificates.Select(c => (c.Key, c)), change.RemovedCertificates)));
 
     /// <summary>Stores <paramref name="next"/>; the state in memory changes only once the write succeeded.</summary>
     private async Task WriteAsync(ConfigIndex next)

@@ -175,19 +175,25 @@ internal sealed partial class ManifestFolderSource(
             changed = true;
         }
 
+        var toRead = new List<(string Path, Entry Entry, (long, DateTime, string?) Stamp, ManifestFileState? Known)>();
         foreach (var (path, entry) in present)
         {
             var stamp = (entry.Size, entry.WrittenAt, entry.Refusal);
-            if (_files.TryGetValue(path, out var known) && known.Stamp == stamp)
+            if (!_files.TryGetValue(path, out var known) || known.Stamp != stamp)
             {
-                continue;
+                toRead.Add((path, entry, stamp, known));
             }
-
-            _files[path] = Read(entry, stamp, known);
-            changed = true;
         }
 
-        return changed;
+        // Files are parsed side by side (a fleet's first sync reads them all; parsing is pure and takes no lock).
+        var read = new ManifestFileState[toRead.Count];
+        Parallel.For(0, toRead.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => read[i] = Read(toRead[i].Entry, toRead[i].Stamp, toRead[i].Known));
+        for (var i = 0; i < toRead.Count; i++)
+        {
+            _files[toRead[i].Path] = read[i];
+        }
+
+        return changed || toRead.Count > 0;
     }
 
     private static ManifestFileState Read(Entry entry, (long, DateTime, string?) stamp, ManifestFileState? previous)

@@ -48,7 +48,7 @@ internal sealed partial class SourceRunner(
                 // Hand over at once instead of making the fleet wait for the lease to expire.
                 await Lease.ReleaseAsync(Holder, term.Term).WaitAsync(TimeSpan.FromSeconds(2), time, cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 Log.ReleaseFailed(_logger, e);
             }
@@ -85,8 +85,9 @@ internal sealed partial class SourceRunner(
                     await StopTermAsync();
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Any failure while running, a cancellation from elsewhere (a timeout) included: only stopping ends the loop.
                 Log.LeaseRequestFailed(_logger, e);
             }
 
@@ -119,7 +120,7 @@ internal sealed partial class SourceRunner(
         {
             await client.GetGrain<IMigrationViewGrain>(ControlPlaneNames.FleetKey).OfferAsync(term.ViewReference, term.Term).WaitAsync(TimeSpan.FromSeconds(5), time);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             // Only the admin API's migration view waits for the next renewal.
             Log.MigrationViewOfferFailed(_logger, e.Message);
@@ -139,6 +140,12 @@ internal sealed partial class SourceRunner(
         catch (SourceLeaseLostException e)
         {
             Log.TermFenced(_logger, term, e.Message);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Ends this term's source, never the silo (a fault here would surface from the lease loop and stop the
+            // host): the next renewal starts the source again, reading it from scratch.
+            Log.SourceFailed(_logger, term, e);
         }
         finally
         {
@@ -184,6 +191,9 @@ internal sealed partial class SourceRunner(
 
         [LoggerMessage(EventIds.SourceRunnerMigrationViewOfferFailed, LogLevel.Debug, "Offering this silo's migration view failed: {Reason}")]
         public static partial void MigrationViewOfferFailed(ILogger logger, string reason);
+
+        [LoggerMessage(EventIds.SourceRunnerSourceFailed, LogLevel.Error, "Source term {Term} failed; the source starts again at the next lease renewal")]
+        public static partial void SourceFailed(ILogger logger, long term, Exception exception);
 
         [LoggerMessage(EventIds.SourceRunnerReleaseFailed, LogLevel.Warning, "Releasing the source lease failed; it will expire instead")]
         public static partial void ReleaseFailed(ILogger logger, Exception exception);

@@ -135,7 +135,18 @@ public sealed class HostProcess : IAsyncDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Host = host;
-        using var response = await Proxy.SendAsync(request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await Proxy.SendAsync(request);
+        }
+        catch (HttpRequestException) when (_process.HasExited)
+        {
+            // A refused connection says only that nothing listens; say why, for a failure seen only in CI output.
+            throw new InvalidOperationException($"the host exited with code {_process.ExitCode}; its log ends:\n{LastLines(_process.ReadLog(), 15)}");
+        }
+
+        using var _ = response;
         return response.Headers.TryGetValues("X-Echo-Backend", out var names) ? names.First() : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
     }
 

@@ -205,7 +205,7 @@ public sealed class TracingTests(TracedHostFixture fixture, ITestOutputHelper ou
         Assert.Equal("ingressfleet.config.publish", root.Name);
         Assert.Equal(version, root.Attribute("ingressfleet.config.version"));
         Assert.Contains(trace, s => s.Scope.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && s.Name.Contains("CommitAsync", StringComparison.Ordinal));
-        Assert.Contains(trace, s => s.Scope == "Microsoft.Orleans.Application" && s.Name.EndsWith("/SetAsync", StringComparison.Ordinal));
+        Assert.Contains(trace, s => s.Name == "ingressfleet.config.store" && s.Attribute("ingressfleet.config.changed_items") == "1");
         Assert.Contains(trace, s => s.Scope == "Microsoft.Orleans.Storage");
         var apply = Assert.Single(trace, s => s.Name == "ingressfleet.config.apply");
         Assert.Equal(OtlpSpan.Consumer, apply.Kind);

@@ -1,6 +1,6 @@
 using IngressFleet.Core.Model;
 using IngressFleet.Grains.Config;
-using Orleans.Storage;
+using IngressFleet.Tests.Fixtures;
 
 namespace IngressFleet.Tests.Grains;
 
@@ -13,7 +13,7 @@ public sealed class ConfigIndexShardsTests
     [Fact]
     public async Task AOneIngressChange_WritesOneShard_AndANewReaderRestoresTheMembership()
     {
-        var store = new CountingStore();
+        var store = new EtagCheckingStore();
         var shards = new ConfigIndexShards(store, Grain);
         await shards.ReadAsync();
         shards.RewriteAllOnNextWrite();
@@ -39,7 +39,7 @@ public sealed class ConfigIndexShardsTests
     [Fact]
     public async Task AFailedShardWrite_ChangesNothingInMemory_AndTheNextWriteRewritesEveryShard()
     {
-        var store = new CountingStore();
+        var store = new EtagCheckingStore();
         var shards = new ConfigIndexShards(store, Grain);
         await shards.ReadAsync();
         shards.RewriteAllOnNextWrite();
@@ -75,52 +75,5 @@ public sealed class ConfigIndexShardsTests
     {
         var change = new ConfigChange([.. keys.Select(Ingress)], [], [new BackendEndpoints(Web, [], null)], [], [], [], [], []);
         return (RoutingConfig.Empty.Apply(change, version), change);
-    }
-
-    /// <summary>An in-memory store with ETags checked on write, as Redis storage does.</summary>
-    private sealed class CountingStore : IGrainStorage
-    {
-        private readonly Dictionary<string, (object State, string ETag)> _states = [];
-
-        public int Writes { get; set; }
-
-        public bool Failing { get; set; }
-
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-        {
-            if (_states.TryGetValue(stateName, out var held))
-            {
-                grainState.State = (T)held.State;
-                grainState.ETag = held.ETag;
-                grainState.RecordExists = true;
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-        {
-            if (Failing)
-            {
-                throw new InvalidOperationException("the store is down");
-            }
-
-            if (_states.TryGetValue(stateName, out var held) && held.ETag != grainState.ETag)
-            {
-                throw new InconsistentStateException($"ETag mismatch on {stateName}");
-            }
-
-            var etag = Guid.NewGuid().ToString("N");
-            _states[stateName] = (Clone(grainState.State!), etag);
-            grainState.ETag = etag;
-            grainState.RecordExists = true;
-            Writes++;
-            return Task.CompletedTask;
-        }
-
-        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new NotSupportedException();
-
-        // What a store hands back is a copy, never the instance written.
-        private static object Clone<T>(T state) => state is ConfigIndexShard shard ? shard.Copy() : state!;
     }
 }
