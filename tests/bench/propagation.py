@@ -9,7 +9,7 @@ manifest changes, each adding or changing one route, and measures the time from 
 serving it (each silo's own port is polled). The first change after start is reported alone. It also times a cold 4th silo from process start to serving the whole table, and reads
 each silo's memory (RSS). Results: a markdown table on stdout and a JSON file in artifacts/bench/.
 
-  python3 tests/bench/propagation.py [--sizes 10,1000,10000] [--per-ingress 10,1] [--changes 60] [--silo-args="..."]
+  python3 tests/bench/propagation.py [--sizes 10,1000,10000] [--per-ingress 10,1] [--changes 60] [--starts 1] [--silo-args="..."]
 """
 import argparse, http.client, json, os, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.dirname(__file__))
@@ -79,18 +79,37 @@ def wait_all_serve(silos, host, path, expect, timeout=30):
     return max(done.values())
 
 
-def run_size(routes, per_ingress, changes, warmup, workdir, silo_args):
+def start_fleet(fleet, routes, per_ingress):
+    """Starts three silos at once; returns them and the seconds until every one serves the table's last route."""
+    silos = [fleet.start_silo(f"silo-{i}") for i in (1, 2, 3)]
+    started = time.perf_counter()
+    for silo in silos:
+        fleet.wait_ready(silo)
+    host, path = manifests.request_for(routes - 1, per_ingress)
+    wait_all_serve(silos, host, path, lambda s: s != 404, timeout=120)
+    return silos, time.perf_counter() - started
+
+
+def extra_starts(folder, routes, per_ingress, count, workdir, silo_args):
+    """Fleet starts beyond the measured run's own, each a fresh fleet (Redis included), for their spread."""
+    seconds = []
+    for _ in range(count):
+        fleet = Fleet(folder, workdir, silo_args)
+        try:
+            seconds.append(start_fleet(fleet, routes, per_ingress)[1])
+        finally:
+            fleet.stop()
+    return seconds
+
+
+def run_size(routes, per_ingress, changes, warmup, workdir, silo_args, starts=1):
     folder = os.path.join(workdir, f"manifests-{routes}-{per_ingress}")
     manifests.write(folder, routes, per_ingress=per_ingress)
+    other_starts = extra_starts(folder, routes, per_ingress, starts - 1, workdir, silo_args)
     fleet = Fleet(folder, workdir, silo_args)
     try:
-        silos = [fleet.start_silo(f"silo-{i}") for i in (1, 2, 3)]
-        started = time.perf_counter()
-        for silo in silos:
-            fleet.wait_ready(silo)
+        silos, initial_load = start_fleet(fleet, routes, per_ingress)
         host, path = manifests.request_for(routes - 1, per_ingress)
-        wait_all_serve(silos, host, path, lambda s: s != 404, timeout=120)
-        initial_load = time.perf_counter() - started
 
         change_file = os.path.join(folder, "zz-change.yaml")
         count = 0
@@ -151,6 +170,7 @@ def run_size(routes, per_ingress, changes, warmup, workdir, silo_args):
             "jit_settled_after_s": round(settled_s, 1),
             "first_change_ms": round(first_change, 1),
             "fleet_start_to_serving_s": round(initial_load, 2),
+            "fleet_starts_s": sorted(round(x, 2) for x in [initial_load, *other_starts]),
             "cold_silo_to_serving_s": round(cold_seconds, 2),
             "rss_mib": memory,
         }
@@ -165,6 +185,7 @@ def main():
     parser.add_argument("--changes", type=int, default=60)
     parser.add_argument("--warmup-changes", type=int, default=5, help="changes made and not measured first (the first one is reported alone)")
     parser.add_argument("--silo-args", default="", help="extra options for every silo (--silo-args=\"--X=Y\")")
+    parser.add_argument("--starts", type=int, default=1, help="fleet starts timed per size (each a fresh fleet); all are listed, sorted")
     args = parser.parse_args()
     if shutil.which("redis-server") is None:
         sys.exit("redis-server is not installed (apt-get install redis-server)")
@@ -175,7 +196,7 @@ def main():
     for per_ingress in (int(s) for s in args.per_ingress.split(",")):
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"running {size} routes, {per_ingress} per Ingress...", file=sys.stderr)
-            results["runs"].append(run_size(size, per_ingress, args.changes, args.warmup_changes, workdir, args.silo_args.split()))
+            results["runs"].append(run_size(size, per_ingress, args.changes, args.warmup_changes, workdir, args.silo_args.split(), args.starts))
 
     m = results["machine"]
     print(f"\nConfig propagation, 3 silos + Redis on one machine ({m['cores']} cores, {m['cpu']}); {args.changes} changes measured per size after {args.warmup_changes} unmeasured and then more until the JIT settled\n")
@@ -185,6 +206,11 @@ def main():
         p = r["propagation_ms"]
         rss = ", ".join(f"{v:.0f}" for v in r["rss_mib"].values())
         print(f"| {r['routes']} | {r['ingresses']} | {r['first_change_ms']} | {r['jit_settled_after_s']} | {p['p50']} | {p['p90']} | {p['p99']} | {p['max']} | {r['fleet_start_to_serving_s']} | {r['cold_silo_to_serving_s']} | {rss} |")
+    if args.starts > 1:
+        print("\n| routes | Ingresses | fleet starts to serving s (sorted) | median s |")
+        print("|---:|---:|---|---:|")
+        for r in results["runs"]:
+            print(f"| {r['routes']} | {r['ingresses']} | {', '.join(f'{x:.2f}' for x in r['fleet_starts_s'])} | {statistics.median(r['fleet_starts_s']):.2f} |")
     out_dir = os.path.join(REPO, "artifacts", "bench")
     os.makedirs(out_dir, exist_ok=True)
     out = os.path.join(out_dir, f"propagation-{time.strftime('%Y%m%d-%H%M%S')}.json")

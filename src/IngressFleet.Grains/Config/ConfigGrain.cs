@@ -27,7 +27,7 @@ internal sealed partial class ConfigGrain(
     private const string IndexStateName = "config";
 
     /// <summary>How often an activation compares the stored version with its own (see <see cref="StepDownIfStaleAsync"/>).</summary>
-    private static readonly TimeSpan StaleCheckPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StaleCheckPeriod = TimeSpan.FromSeconds(1);
 
     // The grain types and state names the items were stored under when each was a grain of its own.
     private static readonly GrainType IngressItems = GrainType.Create("ingress");
