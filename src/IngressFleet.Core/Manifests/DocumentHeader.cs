@@ -7,10 +7,10 @@ namespace IngressFleet.Core.Manifests;
 /// <summary>
 /// Reads a document's <c>apiVersion</c>, <c>kind</c> and <c>metadata.name</c>/<c>namespace</c> from its
 /// <see cref="JsonTranscript"/> or its parser events, without deserialising the document: the full deserialiser
-/// runs once, for the typed object. Reads only
-/// the plain case (a mapping whose fields are strings, and no anchor, alias, tag or merge key anywhere in the
-/// document); for anything else it returns null and the caller deserialises the header as before, so edge cases
-/// (aliases, merge keys, tags, numbers, booleans, non-mapping documents) keep exactly that behaviour.
+/// runs once, for the typed object. Reads only the plain case (a mapping whose fields are strings, and no anchor,
+/// alias, tag or merge key anywhere in the document); for anything else it returns null and the caller
+/// deserialises the header as before, so edge cases (aliases, merge keys, tags, numbers, booleans, non-mapping
+/// documents) keep exactly that behaviour.
 /// </summary>
 internal static class DocumentHeader
 {

@@ -42,15 +42,15 @@ internal static class TranscriptReader
         return options;
     }
 
-    /// <summary>A boolean, written as one or as the string <c>true</c> or <c>false</c> in any case (YAML's core schema).</summary>
+    /// <summary>A boolean, written as one or as YAML's core-schema <c>true</c> or <c>false</c> (YamlDotNet reads other forms, so they fail here).</summary>
     private sealed class BooleanFromString : JsonConverter<bool>
     {
         public override bool Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
         {
             JsonTokenType.True => true,
             JsonTokenType.False => false,
-            JsonTokenType.String when reader.GetString() is { } text && text.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
-            JsonTokenType.String when reader.GetString() is { } text && text.Equals("false", StringComparison.OrdinalIgnoreCase) => false,
+            JsonTokenType.String when reader.GetString() is "true" or "True" or "TRUE" => true,
+            JsonTokenType.String when reader.GetString() is "false" or "False" or "FALSE" => false,
             _ => throw new JsonException($"not a boolean: {reader.TokenType}"),
         };
 

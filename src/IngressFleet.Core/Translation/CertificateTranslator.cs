@@ -109,7 +109,7 @@ public static class CertificateTranslator
     /// <summary>A key of the Secret: <c>stringData</c> wins over <c>data</c>, as the API server merges them.</summary>
     private static string? Value(V1Secret secret, string key) =>
         secret.StringData?.TryGetValue(key, out var text) == true ? text
-        : secret.Data?.TryGetValue(key, out var bytes) == true ? Encoding.UTF8.GetString(bytes)
+        : secret.Data?.TryGetValue(key, out var bytes) == true && bytes is not null ? Encoding.UTF8.GetString(bytes)
         : null;
 
     private static ImmutableArray<string> DnsNames(X509Certificate2 certificate)

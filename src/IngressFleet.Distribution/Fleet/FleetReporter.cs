@@ -70,7 +70,7 @@ internal sealed partial class FleetReporter(
                 });
                 (lastSent, sentAt) = (sent, now);
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 Log.ReportFailed(logger, e);
             }

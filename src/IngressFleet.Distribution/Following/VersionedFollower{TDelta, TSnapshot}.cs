@@ -82,7 +82,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
         {
             await subscription.DisposeAsync().AsTask().WaitAsync(_timing.UnsubscribeTimeout, _time, cancellationToken);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.UnsubscribeFailed(_logger, _name, e);
         }
@@ -236,7 +236,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
                 Log.DeltaHandled(_logger, _name, _target.VersionOf(delta), outcome, elapsed.TotalMilliseconds);
                 _target.Handled(delta, outcome, elapsed, handling);
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 // The periodic check fetches the snapshot later; the last applied version keeps serving.
                 Log.ApplyFailed(_logger, _name, _target.VersionOf(delta), e);
@@ -257,7 +257,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
             {
                 await CheckAsync(stoppingToken);
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 Log.CheckFailed(_logger, _name, e);
             }
@@ -275,7 +275,7 @@ public sealed partial class VersionedFollower<TDelta, TSnapshot> : IDisposable
             {
                 return await action();
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 Log.RetryLater(_logger, _name, what, delay, e);
                 await Task.Delay(delay, _time, stoppingToken);

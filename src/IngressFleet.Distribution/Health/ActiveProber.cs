@@ -48,7 +48,7 @@ internal sealed partial class ActiveProber(
                 {
                     await ScanAsync(self, nudged, stoppingToken);
                 }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // One bad backend must not stop probing for the others, nor the host.
                     Log.ScanFailed(logger, e.GetType().Name, e.Message);
@@ -152,7 +152,7 @@ internal sealed partial class ActiveProber(
             {
                 await ProbeAllAsync(backend, check, self, grain, cancellationToken);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 Log.ScanFailed(logger, e.GetType().Name, e.Message);
             }
@@ -173,7 +173,7 @@ internal sealed partial class ActiveProber(
                 {
                     await grain.ReportProbeAsync(self, pool.Address(i), healthy);
                 }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     Log.ReportFailed(logger, backend, e.Message);
                 }

@@ -13,8 +13,9 @@ namespace IngressFleet.Grains.Config;
 /// <inheritdoc cref="IConfigGrain"/>
 /// <remarks>
 /// Each Ingress's routes and each certificate are stored under a key of their own (<see cref="ConfigItemStore{T}"/>)
-/// and each backend's endpoints in its <see cref="IBackendGrain"/>, so a change writes only what changed. This grain persists the index (its
-/// membership in <see cref="ConfigIndexShards"/>, written shard by shard) and keeps the assembled <see cref="RoutingConfig"/> in memory only, rebuilt from those grains on activation.
+/// and each backend's endpoints in its <see cref="IBackendGrain"/>, so a change writes only what changed. This
+/// grain persists the index (its membership in <see cref="ConfigIndexShards"/>, written shard by shard) and keeps
+/// the assembled <see cref="RoutingConfig"/> in memory only, rebuilt from those records and grains on activation.
 /// </remarks>
 internal sealed partial class ConfigGrain(
     [PersistentState(ConfigGrain.IndexStateName, ControlPlaneNames.StorageName)] IPersistentState<ConfigIndex> index,

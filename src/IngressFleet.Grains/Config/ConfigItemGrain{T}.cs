@@ -1,8 +1,9 @@
 namespace IngressFleet.Grains.Config;
 
 /// <summary>
-/// The shape shared by the grains that each hold one item of the config (an Ingress's routes, a backend's
-/// endpoints, a Secret's certificate): the config grain writes it on commit and reads it on activation.
+/// A grain that holds one item of the config (a backend's endpoints; Ingress routes and certificates are records
+/// the config grain stores itself, <see cref="ConfigItemStore{T}"/>): the config grain writes it on commit and
+/// reads it on activation.
 /// </summary>
 internal abstract class ConfigItemGrain<T>(IPersistentState<ConfigItemState<T>> state) : Grain
     where T : class

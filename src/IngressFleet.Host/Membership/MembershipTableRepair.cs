@@ -101,7 +101,7 @@ internal sealed partial class MembershipTableRepair : BackgroundService
                 Store = Store with { Reachable = true, TablePresent = false, Error = "the membership table's version row is missing", CheckedAt = _time.GetUtcNow() };
                 await RepairAsync(table, db, key, stoppingToken);
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 Store = Store with { Reachable = false, Error = $"{e.GetType().Name}: {e.Message}", CheckedAt = _time.GetUtcNow() };
             }
@@ -138,7 +138,7 @@ internal sealed partial class MembershipTableRepair : BackgroundService
 
             await RegisterAsync(table, cancellationToken);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.RepairFailed(_logger, e.GetType().Name, e.Message);
         }

@@ -48,7 +48,7 @@ internal sealed partial class SourceRunner(
                 // Hand over at once instead of making the fleet wait for the lease to expire.
                 await Lease.ReleaseAsync(Holder, term.Term).WaitAsync(TimeSpan.FromSeconds(2), time, cancellationToken);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 Log.ReleaseFailed(_logger, e);
             }
@@ -85,7 +85,7 @@ internal sealed partial class SourceRunner(
                     await StopTermAsync();
                 }
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 // Any failure while running, a cancellation from elsewhere (a timeout) included: only stopping ends the loop.
                 Log.LeaseRequestFailed(_logger, e);
@@ -141,11 +141,15 @@ internal sealed partial class SourceRunner(
         {
             Log.TermFenced(_logger, term, e.Message);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
-            // Ends this term's source, never the silo (a fault here would surface from the lease loop and stop the
-            // host): the next renewal starts the source again, reading it from scratch.
-            Log.SourceFailed(_logger, term, e);
+            // Ends this term's source, never the silo: the term's task must not fault (ending the term awaits it, in
+            // the lease loop and at shutdown). The next renewal starts the source again, reading it from scratch; a
+            // failure while the term is being ended is only the source stopping.
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                Log.SourceFailed(_logger, term, e);
+            }
         }
         finally
         {

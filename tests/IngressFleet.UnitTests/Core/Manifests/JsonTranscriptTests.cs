@@ -22,9 +22,7 @@ public sealed class JsonTranscriptTests
           labels:
             version: 1
             enabled: true
-            empty: ""
             tilde: "~"
-            octal: 0755
             float: 1.50
             word: yes
           annotations:
@@ -47,7 +45,7 @@ public sealed class JsonTranscriptTests
               targetPort: https
           sessionAffinityConfig:
             clientIP:
-              timeoutSeconds: ~
+              timeoutSeconds: 10800
         """;
 
     private const string Secret = """
@@ -93,14 +91,13 @@ public sealed class JsonTranscriptTests
 
         var service = TranscriptReader.TryRead<V1Service>(json!)!;
         Assert.Equal("1", service.Metadata.Labels["version"]);
-        Assert.Equal("0755", service.Metadata.Labels["octal"]);
         Assert.Equal("1.50", service.Metadata.Labels["float"]);
         Assert.Equal("yes", service.Metadata.Labels["word"]);
         Assert.Equal("~", service.Metadata.Labels["tilde"]);
         Assert.Equal(80, service.Spec.Ports[0].Port);
         Assert.True(service.Spec.PublishNotReadyAddresses);
         Assert.False(service.Spec.AllocateLoadBalancerNodePorts);
-        Assert.Null(service.Spec.SessionAffinityConfig.ClientIP.TimeoutSeconds);
+        Assert.Equal(10800, service.Spec.SessionAffinityConfig.ClientIP.TimeoutSeconds);
     }
 
     [Fact]
@@ -108,7 +105,10 @@ public sealed class JsonTranscriptTests
     {
         var (yaml, json) = Assert.Single(Documents(Secret));
         Assert.True(AssertSameAsYamlDotNet(yaml, json));
-        Assert.Equal("hello"u8.ToArray(), TranscriptReader.TryRead<V1Secret>(json!)!.Data["tls.crt"]);
+        var transcribed = TranscriptReader.TryRead<V1Secret>(json!)!;
+        Assert.Equal("hello"u8.ToArray(), transcribed.Data["tls.crt"]);
+        var created = KubernetesYaml.Deserialize<V1Secret>(yaml).Metadata.CreationTimestamp;
+        Assert.Equal((created, created?.Kind), (transcribed.Metadata.CreationTimestamp, transcribed.Metadata.CreationTimestamp?.Kind));
     }
 
     [Theory]
@@ -116,6 +116,15 @@ public sealed class JsonTranscriptTests
     [InlineData("metadata:\n  name: !!str 80\n", "a tag")]
     [InlineData("metadata:\n  <<: {name: a}\n", "a merge key")]
     [InlineData("metadata:\n  name: a\n  name: b\n", "a key given twice")]
+    [InlineData("metadata:\n  \"<<\": {name: a}\n", "a quoted merge key")]
+    [InlineData("metadata:\n  name: \"<<\"\n", "a merge key as a value")]
+    [InlineData("spec:\n  ports:\n    - port: 0443\n", "a number with a leading zero")]
+    [InlineData("spec:\n  ports:\n    - port: \"-0443\"\n", "a quoted number with a leading zero")]
+    [InlineData("spec:\n  ports:\n    - targetPort: ~\n", "a null")]
+    [InlineData("spec:\n  ports:\n    - targetPort: \"\"\n", "an empty value")]
+    [InlineData("spec:\n  clusterIP:\n", "a value left out")]
+    [InlineData("metadata:\n  name: a\n  creationTimestamp: \"2024-01-02T03:04:05+02:00\"\n", "a timestamp with an offset")]
+    [InlineData("metadata:\n  name: a\n  creationTimestamp: 2024-01-02T03:04:05\n", "a timestamp without a zone")]
     [InlineData("metadata:\n  ? [a, b]\n  : c\n", "a complex key")]
     public void WhatOnlyYamlDotNetReadsAsMeant_AbandonsTheTranscript(string body, string what)
     {
@@ -125,8 +134,8 @@ public sealed class JsonTranscriptTests
 
     [Theory]
     [InlineData("spec:\n  publishNotReadyAddresses: yes\n")]
+    [InlineData("spec:\n  publishNotReadyAddresses: tRuE\n")]
     [InlineData("spec:\n  ports:\n    - port: 0x50\n")]
-    [InlineData("spec:\n  ports:\n    - port: ~\n")]
     [InlineData("spec:\n  ports:\n    - port: eighty\n")]
     public void A_ValueTheReaderCannotType_FailsTheTranscript_SoYamlDotNetDecides(string body)
     {
@@ -146,6 +155,14 @@ public sealed class JsonTranscriptTests
         var service = Assert.IsType<V1Service>(Assert.Single(file.Objects));
         Assert.Equal((name, "shop"), (service.Metadata.Name, service.Metadata.NamespaceProperty));
         Assert.Empty(file.Problems);
+    }
+
+    [Fact]
+    public void A_DocumentOfMoreEventsThanYamlDotNetTakes_AbandonsTheTranscript()
+    {
+        var addresses = string.Concat(Enumerable.Range(0, 50_001).Select(i => $"      - ip: 10.0.{i / 250 % 250}.{i % 250}\n"));
+        var (_, json) = Assert.Single(Documents($"apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: a\nsubsets:\n  - addresses:\n{addresses}"));
+        Assert.Null(json);
     }
 
     /// <returns>False when the document is of no kind compared here, or its transcript stepped aside.</returns>

@@ -1,3 +1,4 @@
+using System.Text;
 using IngressFleet.Core.Model;
 using IngressFleet.Core.Routing;
 using IngressFleet.Core.Translation;
@@ -38,6 +39,7 @@ public sealed class TlsTranslationTests
     [Theory]
     [InlineData("type", "is not \"kubernetes.io/tls\"")]
     [InlineData("missing-key", "data[tls.key]: required")]
+    [InlineData("null-key", "data[tls.key]: required")]
     [InlineData("bad-pem", "data[tls.crt], data[tls.key]: not a usable certificate and private key")]
     [InlineData("mismatch", "not a usable certificate and private key")]
     [InlineData("expired", "the certificate expired at")]
@@ -49,6 +51,7 @@ public sealed class TlsTranslationTests
         {
             "type" => new V1Secret { Metadata = new V1ObjectMeta { Name = "s" }, Type = "Opaque", StringData = new Dictionary<string, string> { ["tls.crt"] = good.CertificatePem, ["tls.key"] = good.KeyPem } },
             "missing-key" => TestCertificates.Secret("s", "default", good.CertificatePem, string.Empty),
+            "null-key" => new V1Secret { Metadata = new V1ObjectMeta { Name = "s" }, Type = "kubernetes.io/tls", Data = new Dictionary<string, byte[]> { ["tls.crt"] = Encoding.UTF8.GetBytes(good.CertificatePem), ["tls.key"] = null! } },
             "bad-pem" => TestCertificates.Secret("s", "default", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", good.KeyPem),
             "mismatch" => TestCertificates.Secret("s", "default", good.CertificatePem, TestCertificates.Issue(["a.example.com"]).KeyPem),
             "expired" => TestCertificates.Issue(["a.example.com"], Now.AddDays(-10), Now.AddDays(-1)).Secret("s"),
