@@ -83,7 +83,7 @@ public static class ManifestParser
     /// (the deserialiser recurses, and merge keys expand aliases), finds where each document is and writes each
     /// one's <see cref="JsonTranscript"/>.
     /// </summary>
-    private static List<(int Start, int End, int Line, byte[]? Json)> ScanDocuments(string content, ManifestLimits limits)
+    internal static List<(int Start, int End, int Line, byte[]? Json)> ScanDocuments(string content, ManifestLimits limits)
     {
         var documents = new List<(int, int, int, byte[]?)>();
         using var transcript = new JsonTranscript();

@@ -3,7 +3,6 @@ using IngressFleet.Tests.Fixtures;
 using k8s;
 using k8s.Models;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 
 namespace IngressFleet.Tests.Core.Manifests;
 
@@ -214,31 +213,6 @@ public sealed class JsonTranscriptTests
     }
 
     /// <summary>Each document's text and transcript, as <see cref="ManifestParser"/> scans them.</summary>
-    private static List<(string Yaml, byte[]? Json)> Documents(string content)
-    {
-        var documents = new List<(string, byte[]?)>();
-        using var transcript = new JsonTranscript();
-        var parser = new Parser(new StringReader(content));
-        var start = 0;
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
-            {
-                case DocumentStart d:
-                    start = (int)d.Start.Index;
-                    transcript.Begin();
-                    break;
-                case DocumentEnd d:
-                    documents.Add((content[start..(int)d.End.Index], transcript.End()));
-                    break;
-                case StreamStart or StreamEnd:
-                    break;
-                default:
-                    transcript.Add(parser.Current!);
-                    break;
-            }
-        }
-
-        return documents;
-    }
+    private static List<(string Yaml, byte[]? Json)> Documents(string content) =>
+        [.. ManifestParser.ScanDocuments(content, ManifestLimits.Default).Select(d => (content[d.Start..d.End], d.Json))];
 }
