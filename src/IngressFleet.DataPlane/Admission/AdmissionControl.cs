@@ -54,20 +54,12 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
 
     public ConnectionPermits Connections(string ingress, string backend, ConnectionLimit limit)
     {
-        var added = false;
-        var permits = _connections.GetOrAdd((ingress, backend), key =>
+        var permits = GetOrAddWaking(_connections, (Ingress: ingress, Backend: backend), key =>
         {
             var created = new ConnectionPermits(ConnectionKey(key.Ingress, key.Backend), limit, time);
             created.Starved += () => RenewalWanted.Release();
-            added = true;
             return created;
         });
-        if (added)
-        {
-            // Woken once the permits are in the table, not from the factory: a renewer woken before would find
-            // nothing to renew and, holding no limit, wait for the next wake-up.
-            RenewalWanted.Release();
-        }
         if (!ReferenceEquals(permits.Limit, limit))
         {
             // A config version's limits are the same objects for all its requests: written on a new version only.
@@ -79,23 +71,35 @@ public sealed class AdmissionControl(TimeProvider time) : IDisposable
 
     public RateBucket Rate(string ingress, RateLimit limit)
     {
-        var added = false;
-        var bucket = _rates.GetOrAdd(ingress, key =>
-        {
-            added = true;
-            return new RateBucket(RateKey(key), limit, time);
-        });
-        if (added)
-        {
-            // As for connection permits: once the bucket is in the table.
-            RenewalWanted.Release();
-        }
+        var bucket = GetOrAddWaking(_rates, ingress, key => new RateBucket(RateKey(key), limit, time));
         if (!ReferenceEquals(bucket.Limit, limit))
         {
             bucket.Limit = limit;
         }
 
         return bucket;
+    }
+
+    /// <summary>
+    /// The table's entry for <paramref name="key"/>; a new one wakes the lease renewer once it is in the table, not
+    /// from the factory: a renewer woken before would find nothing to renew and, holding no limit, wait for the
+    /// next wake-up.
+    /// </summary>
+    private TValue GetOrAddWaking<TKey, TValue>(ConcurrentDictionary<TKey, TValue> table, TKey key, Func<TKey, TValue> create)
+        where TKey : notnull
+    {
+        var added = false;
+        var value = table.GetOrAdd(key, k =>
+        {
+            added = true;
+            return create(k);
+        });
+        if (added)
+        {
+            RenewalWanted.Release();
+        }
+
+        return value;
     }
 
     public ClientLimiter Clients(string ingress, ClientLimit limit)
